@@ -1,0 +1,78 @@
+/**
+ * Configuration, read only from env vars (documented in README.md). Parsing is strict: a value
+ * that is set but not a number fails startup with the variable's name, instead of running with a
+ * surprising default.
+ */
+import path from 'node:path';
+import { LIMITS, type Limits } from '../shared/protocol.ts';
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** HMAC secret; null → read or create DATA_DIR/secret. */
+  secret: string | null;
+  /** Public base URL printed in links; default http://localhost:PORT. */
+  publicUrl: string | null;
+  /** 'sqlite' (default), 'memory' or a postgres:// URL. */
+  store: string;
+  limits: Limits;
+  /** A room leaves memory this long after its last client left (and its log is flushed). */
+  roomIdleMs: number;
+  /** Checkpoint once the log since the last checkpoint has this many entries… */
+  compactEntries: number;
+  /** …or this many bytes. */
+  compactBytes: number;
+  /** Original updates older than this (and covered by a kept checkpoint) are pruned. 0 = keep forever. */
+  retentionDays: number;
+  /** Seed the demo plan on startup when it does not exist. */
+  seedDemo: boolean;
+  logLevel: string;
+};
+
+const ENV_LIMITS: Record<keyof Limits, string> = {
+  maxFrameBytes: 'MAX_FRAME_BYTES',
+  messagesPerSecond: 'MAX_MESSAGES_PER_SECOND',
+  messageBurst: 'MAX_MESSAGE_BURST',
+  bytesPerSecond: 'MAX_BYTES_PER_SECOND',
+  byteBurst: 'MAX_BYTE_BURST',
+  maxAwarenessBytes: 'MAX_AWARENESS_BYTES',
+  awarenessPerSecond: 'MAX_AWARENESS_PER_SECOND',
+  awarenessBurst: 'MAX_AWARENESS_BURST',
+  maxDocumentBytes: 'MAX_DOCUMENT_BYTES',
+  sendHighWaterBytes: 'SEND_HIGH_WATER_BYTES',
+  awarenessFlushMs: 'AWARENESS_FLUSH_MS'
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const limits = { ...LIMITS } as Limits;
+  for (const [key, name] of Object.entries(ENV_LIMITS) as [keyof Limits, string][]) limits[key] = number(env, name, LIMITS[key]);
+  const port = number(env, 'PORT', 3000);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    secret: env.PLENARY_SECRET || null,
+    publicUrl: env.PUBLIC_URL || null,
+    store: env.STORE || 'sqlite',
+    limits,
+    roomIdleMs: number(env, 'ROOM_IDLE_MS', 5_000),
+    compactEntries: number(env, 'COMPACT_ENTRIES', 500),
+    compactBytes: number(env, 'COMPACT_BYTES', 1024 * 1024),
+    retentionDays: number(env, 'RETENTION_DAYS', 90),
+    seedDemo: env.SEED_DEMO !== '0',
+    logLevel: env.LOG_LEVEL || 'info'
+  };
+}

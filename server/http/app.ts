@@ -1,0 +1,97 @@
+/** HTTP routes: health, Prometheus metrics, the plan API, and the built client (SPA fallback). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { isRole, isValidRoom } from '../../shared/protocol.ts';
+import { signToken } from '../auth/token.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { DocStore } from '../persistence/store.ts';
+import { createPlanRoom } from '../plans.ts';
+import { bearer, requireAccess } from './access.ts';
+import { errorResponse, HttpError } from './errors.ts';
+
+export type AppDeps = {
+  secret: string;
+  store: DocStore;
+  metrics: Metrics;
+  clientDir: string;
+  stats: () => { rooms: number; sockets: number };
+};
+
+const DAY = 86_400;
+
+async function body(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
+  try {
+    const value = await c.req.json();
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    /* fall through */
+  }
+  throw new HttpError(400, 'badRequest', 'expected a JSON object body');
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { secret, store, metrics } = deps;
+  const app = new Hono();
+  const token = (c: { req: { header: (n: string) => string | undefined; query: (n: string) => string | undefined } }) =>
+    bearer(c.req.header('authorization'), c.req.query('token'));
+
+  app.onError((err, c) => errorResponse(c, err));
+
+  app.get('/healthz', (c) => c.json({ ok: true, ...deps.stats() }));
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  app.get('/api/session', (c) => {
+    const claims = requireAccess(secret, metrics, token(c), null);
+    return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp });
+  });
+
+  app.post('/api/plans', async (c) => {
+    const claims = requireAccess(secret, metrics, token(c), null, ['admin']);
+    const b = await body(c);
+    const name = typeof b.name === 'string' ? b.name.trim().slice(0, 120) : '';
+    if (!name) throw new HttpError(400, 'badRequest', 'a plan needs a name');
+    const timeZone = typeof b.timeZone === 'string' ? b.timeZone : undefined;
+    if (timeZone) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone });
+      } catch {
+        throw new HttpError(400, 'badRequest', `unknown time zone: ${timeZone}`);
+      }
+    }
+    const room = await createPlanRoom(store, { name, timeZone }, claims.sub);
+    const exp = Math.floor(Date.now() / 1000) + 365 * DAY;
+    const t = signToken(secret, { sub: claims.sub, name: claims.name, room: `${room}/*`, role: 'admin', exp });
+    return c.json({ room, token: t, url: `/p/${room}?token=${t}` }, 201);
+  });
+
+  app.post('/api/plans/:room/share', async (c) => {
+    const room = c.req.param('room');
+    if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
+    const claims = requireAccess(secret, metrics, token(c), room, ['admin']);
+    if (!(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no plan called ${room}`);
+    const b = await body(c);
+    if (!isRole(b.role)) throw new HttpError(400, 'badRequest', 'role must be viewer, editor, facilitator or admin');
+    const days = typeof b.expiresInDays === 'number' && b.expiresInDays > 0 ? Math.min(b.expiresInDays, 3650) : 7;
+    const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim().slice(0, 80) : `Guest ${b.role}`;
+    const exp = Math.floor(Date.now() / 1000 + days * DAY);
+    // A share link is for a group of people: each visitor gets its own id when the link is minted
+    // per person; a shared link shares one id, and people tell themselves apart by display name.
+    const t = signToken(secret, { sub: `share-${claims.sub}-${b.role}-${exp}`, name, room: `${room}/*`, role: b.role, exp });
+    return c.json({ token: t, url: `/p/${room}?token=${t}`, exp });
+  });
+
+  app.all('/api/*', () => {
+    throw new HttpError(404, 'notFound', 'no such API route');
+  });
+
+  // The built client: assets by path, every other GET answered by the SPA shell.
+  const index = path.join(deps.clientDir, 'index.html');
+  if (fs.existsSync(deps.clientDir)) app.use('/*', serveStatic({ root: path.relative(process.cwd(), deps.clientDir) || '.' }));
+  app.get('*', (c) => {
+    if (!fs.existsSync(index)) return c.text('Plenary client is not built: run `npm run build`.', 503);
+    return c.html(fs.readFileSync(index, 'utf8'));
+  });
+  return app;
+}

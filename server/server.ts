@@ -1,0 +1,85 @@
+/**
+ * Assembles a Plenary server from its parts. No side effects on import: main.ts starts one for real,
+ * tests start as many as they like on port 0.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { loadSecret } from './auth/secret.ts';
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import { handleUpgrade } from './http/upgrade.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { createMemoryStore } from './persistence/memory.ts';
+import { openPostgresStore } from './persistence/postgres.ts';
+import { openSqliteStore } from './persistence/sqlite.ts';
+import type { DocStore } from './persistence/store.ts';
+import { Rooms } from './sync/rooms.ts';
+import { SyncServer } from './sync/sync-server.ts';
+
+export type PlenaryServer = {
+  port: number;
+  url: string;
+  secret: string;
+  store: DocStore;
+  rooms: Rooms;
+  sync: SyncServer;
+  log: Logger;
+  /** SIGTERM path: refuse new sockets, commit everything, close sockets "going away", close the store. */
+  close(): Promise<void>;
+};
+
+export async function openStore(config: Config): Promise<DocStore> {
+  if (config.store === 'memory') return createMemoryStore();
+  if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return openSqliteStore(path.join(config.dataDir, 'plenary.db'));
+}
+
+export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'client');
+
+export async function startPlenary(config: Config, options: { store?: DocStore; log?: Logger; clientDir?: string } = {}): Promise<PlenaryServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = options.store ?? (await openStore(config));
+  const secret = loadSecret(config.dataDir, config.secret);
+  const metrics = createMetrics();
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays });
+  const sync = new SyncServer(rooms, config.limits, metrics, log);
+  const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
+  // closes with 1009) only guards memory against absurd frames.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });
+  let accepting = true;
+  const server = createAdaptorServer({ fetch: app.fetch });
+  server.on('upgrade', handleUpgrade({ secret, store, metrics, log, wss, sync, accepting: () => accepting }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url: config.publicUrl ?? `http://${host}:${port}`,
+    secret,
+    store,
+    rooms,
+    sync,
+    log,
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        server.close();
+        await sync.shutdown();
+        wss.close();
+        await store.close();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      })();
+      return closing;
+    }
+  };
+}

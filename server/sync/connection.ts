@@ -1,0 +1,146 @@
+/**
+ * One WebSocket: limits, parsing, and handing frames to its room. Every violation closes this one
+ * connection with a code from the shared CLOSE table; nothing a client sends can throw past here.
+ */
+import type { WebSocket } from 'ws';
+import { CLOSE, parseClientFrame, ProtocolError, type CloseName, type Limits } from '../../shared/protocol.ts';
+import type { Claims } from '../auth/token.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { TokenBucket } from './rate.ts';
+import type { Peer, Room } from './room.ts';
+
+let nextId = 0;
+
+export class Connection implements Peer {
+  readonly id = `c${(++nextId).toString(36)}`;
+  readonly awarenessIds = new Set<number>();
+  toldReadOnly = false;
+  readonly author: string;
+  readonly canWrite: boolean;
+  private room: Room | null = null;
+  /** Frames that arrived while the room was loading; bounded by the rate limits. */
+  private queued: Uint8Array[] = [];
+  private closed = false;
+  private alive = true;
+  private readonly messages: TokenBucket;
+  private readonly bytes: TokenBucket;
+  private readonly awarenessRate: TokenBucket;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  readonly log: Logger;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly claims: Claims,
+    readonly roomName: string,
+    readonly wantsAck: boolean,
+    private readonly limits: Limits,
+    private readonly metrics: Metrics,
+    log: Logger,
+    private readonly onClosed: (conn: Connection) => void
+  ) {
+    this.author = claims.sub;
+    this.canWrite = claims.role !== 'viewer';
+    this.log = log.child({ conn: this.id, room: roomName, user: claims.sub, role: claims.role });
+    this.messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
+    this.awarenessRate = new TokenBucket(limits.awarenessPerSecond, limits.awarenessBurst);
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => this.onSocketClosed());
+    ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    ws.on('pong', () => (this.alive = true));
+    metrics.sockets.inc();
+    // A token expiring mid-session ends the session (the client may come back with a fresh one).
+    const ms = claims.exp * 1000 - Date.now();
+    this.expiryTimer = setTimeout(() => this.close('tokenExpired'), Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+    this.expiryTimer.unref?.();
+  }
+
+  /** The room finished loading: join, then replay what arrived meanwhile. */
+  attach(room: Room): void {
+    if (this.closed) return;
+    this.room = room;
+    room.join(this);
+    const queued = this.queued;
+    this.queued = [];
+    for (const frame of queued) if (!this.closed) this.handle(frame);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    this.metrics.bytesIn.inc(data.length);
+    if (!isBinary) return this.close('malformedFrame', 'text frame');
+    if (data.length > this.limits.maxFrameBytes) return this.close('frameTooLarge', `${data.length} bytes`);
+    if (!this.messages.take(1)) return this.close('messageRate');
+    if (!this.bytes.take(data.length)) return this.close('byteRate');
+    const frame = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    if (this.room) this.handle(frame);
+    else this.queued.push(frame);
+  }
+
+  private handle(bytes: Uint8Array): void {
+    try {
+      const frame = parseClientFrame(bytes);
+      if (frame.type === 'awareness' && !this.awarenessRate.take(1)) throw new ProtocolError('awarenessRate');
+      this.room!.receive(this, frame);
+    } catch (err) {
+      if (err instanceof ProtocolError) return this.close(err.close, err.message);
+      // A bug of ours, not the client's: log it, close this one connection, keep the room.
+      this.log.error({ err }, 'unexpected error handling a frame');
+      this.close('internal');
+    }
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed) return;
+    // A peer that cannot keep up is closed rather than buffered without bound.
+    if (this.ws.bufferedAmount + frame.length > this.limits.sendHighWaterBytes) return this.close('slowConsumer');
+    this.ws.send(frame, { binary: true });
+    this.metrics.bytesOut.inc(frame.length);
+  }
+
+  close(name: CloseName, detail?: string): void {
+    if (this.closed) return;
+    const { code, reason } = CLOSE[name];
+    if (name !== 'goingAway') {
+      this.metrics.closes.inc({ reason: name });
+      this.log.info({ code, reason: name, detail }, 'closing connection');
+    }
+    this.detach();
+    this.ws.close(code, reason);
+    // A peer that does not complete the closing handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2_000).unref?.();
+  }
+
+  /** Liveness: called by the server's heartbeat; a socket that missed a pong is terminated. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.log.info('no pong; terminating');
+      this.detach();
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private onSocketClosed(): void {
+    this.detach();
+  }
+
+  private detach(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queued = [];
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.metrics.sockets.dec();
+    this.room?.leave(this);
+    this.onClosed(this);
+  }
+
+  get currentRoom(): Room | null {
+    return this.room;
+  }
+}

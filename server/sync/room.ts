@@ -1,0 +1,311 @@
+/**
+ * A room: one resident Y.Doc with its awareness, the peers connected to it, and the updates applied
+ * to the doc but not yet committed.
+ *
+ * The durability rule: an update is committed to the store before anyone else sees it. So an
+ * incoming update is applied to the doc (the doc's own 'update' event gives exactly the new part),
+ * queued, and committed by the group commit at the end of the event-loop turn; only then is it
+ * fanned out, acknowledged, and visible to joining peers (a join that arrives while updates are
+ * uncommitted waits for the commit). A kill -9 therefore never loses an update that a client saw.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+  encodeAck,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  ProtocolError,
+  type ClientFrame,
+  type Limits
+} from '../../shared/protocol.ts';
+import { Origin } from '../../shared/doc/origin.ts';
+import type { NewUpdate } from '../persistence/store.ts';
+import { awarenessClients } from './awareness-update.ts';
+
+/** What a room needs of a connection. */
+export interface Peer {
+  readonly id: string;
+  /** The token's user id: stored as the author of this peer's updates. */
+  readonly author: string;
+  readonly canWrite: boolean;
+  readonly wantsAck: boolean;
+  send(frame: Uint8Array): void;
+  close(name: ProtocolError['close'], detail?: string): void;
+  /** Awareness client ids this peer speaks for. */
+  readonly awarenessIds: Set<number>;
+  /** Set once the viewer has been told its writes are dropped. */
+  toldReadOnly: boolean;
+}
+
+export type PendingEntry = NewUpdate & { peer: Peer | null };
+
+/** What the group commit takes from a room for one batch. */
+export type Batch = { entries: PendingEntry[]; acks: Map<Peer, Map<number, number>> };
+
+export type RoomHooks = {
+  /** Ask the group commit to flush this room at the end of the turn. */
+  schedule(room: Room): void;
+  now(): number;
+  /** A viewer's write was dropped (counted; the connection stays open). */
+  droppedWrite(): void;
+};
+
+const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
+
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<Peer>();
+  /** Applied to the doc, not yet handed to the store. */
+  private pending: PendingEntry[] = [];
+  private pendingAcks = new Map<Peer, Map<number, number>>();
+  /** Handed to the store, commit not yet confirmed. */
+  private inflight = false;
+  /** Peers whose sync step 1 waits for uncommitted updates to commit. */
+  private waitingJoins: { peer: Peer; stateVector: Uint8Array }[] = [];
+  /** Cached frames, valid until the doc changes: joins are served without re-encoding. */
+  private fullStateFrame: Uint8Array | null = null;
+  private stateVectorFrame: Uint8Array | null = null;
+  private awarenessDirty = new Set<number>();
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  /** Approximate encoded size of the doc: exact after load and compaction, plus updates since. */
+  sizeBytes = 0;
+  /** Highest store id committed for this room, and the log since the newest checkpoint. */
+  lastId = 0;
+  logEntries = 0;
+  logBytes = 0;
+  compacting = false;
+  idleTimer: NodeJS.Timeout | null = null;
+  destroyed = false;
+
+  constructor(
+    readonly name: string,
+    readonly kind: string,
+    private readonly limits: Limits,
+    private readonly hooks: RoomHooks
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+  }
+
+  /** Called once loading finished: from here on every doc change goes through the commit path. */
+  startTracking(): void {
+    this.sizeBytes = Y.encodeStateAsUpdate(this.doc).length;
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.onAwarenessUpdate(change, origin)
+    );
+  }
+
+  get uncommitted(): boolean {
+    return this.pending.length > 0 || this.inflight;
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    const peer = this.peerOf(origin);
+    this.pending.push({
+      room: this.name,
+      data: update,
+      receivedAt: this.hooks.now(),
+      author: peer ? peer.author : origin instanceof Origin ? `${origin.kind}:${origin.actor}` : 'server',
+      peer
+    });
+    this.sizeBytes += update.length;
+    this.fullStateFrame = null;
+    this.stateVectorFrame = null;
+    this.hooks.schedule(this);
+  }
+
+  private peerOf(origin: unknown): Peer | null {
+    return origin && this.peers.has(origin as Peer) ? (origin as Peer) : null;
+  }
+
+  join(peer: Peer): void {
+    this.peers.add(peer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    // Stock y-websocket handshake: the server opens with its own step 1, then current presence.
+    peer.send(this.serverStep1());
+    if (this.awareness.getStates().size > 0) {
+      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+    }
+  }
+
+  leave(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    this.pendingAcks.delete(peer);
+    this.waitingJoins = this.waitingJoins.filter((w) => w.peer !== peer);
+    if (peer.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+  }
+
+  /** Handles one parsed frame from a peer. Throws ProtocolError for violations. */
+  receive(peer: Peer, frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'sync-step1':
+        return this.onStep1(peer, frame.stateVector);
+      case 'sync-step2':
+      case 'sync-update':
+        return this.onUpdate(peer, frame.update);
+      case 'awareness':
+        return this.onAwareness(peer, frame.update);
+      case 'query-awareness':
+        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        return;
+      case 'auth':
+        return; // clients have nothing to say in the auth sub-protocol; ignore like the reference server
+    }
+  }
+
+  private onStep1(peer: Peer, stateVector: Uint8Array): void {
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch {
+      throw new ProtocolError('malformedFrame', 'state vector');
+    }
+    if (this.uncommitted) this.waitingJoins.push({ peer, stateVector });
+    else peer.send(this.step2For(stateVector));
+  }
+
+  private step2For(stateVector: Uint8Array): Uint8Array {
+    if (!isEmptyStateVector(stateVector)) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    this.fullStateFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+    return this.fullStateFrame;
+  }
+
+  private serverStep1(): Uint8Array {
+    this.stateVectorFrame ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
+    return this.stateVectorFrame;
+  }
+
+  private onUpdate(peer: Peer, update: Uint8Array): void {
+    if (!peer.canWrite) {
+      // Stock clients answer the server's step 1 with a step 2 even when they have nothing new;
+      // only a real write earns the (single) notice.
+      if (update.length > 2 && !peer.toldReadOnly) {
+        peer.toldReadOnly = true;
+        peer.send(encodePermissionDenied('read-only: this link lets you view, not edit; your changes are not saved'));
+      }
+      this.hooks.droppedWrite();
+      return;
+    }
+    if (this.sizeBytes + update.length > this.limits.maxDocumentBytes) throw new ProtocolError('documentTooLarge');
+    let decoded: { structs: { id: { client: number; clock: number }; length: number }[] };
+    try {
+      decoded = Y.decodeUpdate(update);
+    } catch (err) {
+      throw new ProtocolError('invalidUpdate', (err as Error).message);
+    }
+    if (peer.wantsAck) this.noteAck(peer, decoded.structs);
+    Y.applyUpdate(this.doc, update, peer);
+    // A duplicate changes nothing and emits no doc update; the ack still has to go out.
+    if (peer.wantsAck && !this.uncommitted) this.hooks.schedule(this);
+  }
+
+  private noteAck(peer: Peer, structs: { id: { client: number; clock: number }; length: number }[]): void {
+    let clocks = this.pendingAcks.get(peer);
+    if (!clocks) this.pendingAcks.set(peer, (clocks = new Map()));
+    for (const s of structs) {
+      const end = s.id.clock + s.length;
+      if ((clocks.get(s.id.client) ?? 0) < end) clocks.set(s.id.client, end);
+    }
+  }
+
+  private onAwareness(peer: Peer, update: Uint8Array): void {
+    if (update.length > this.limits.maxAwarenessBytes) throw new ProtocolError('awarenessTooLarge');
+    for (const id of awarenessClients(update)) {
+      if (peer.awarenessIds.has(id)) continue;
+      for (const other of this.peers) {
+        if (other !== peer && other.awarenessIds.has(id)) {
+          // The same user reconnecting before its old socket timed out may take its id over.
+          if (other.author !== peer.author) throw new ProtocolError('impersonation', `client ${id}`);
+          other.awarenessIds.delete(id);
+        }
+      }
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+  }
+
+  private onAwarenessUpdate(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const peer = this.peerOf(origin);
+    for (const id of [...change.added, ...change.updated]) {
+      peer?.awarenessIds.add(id);
+      this.awarenessDirty.add(id);
+    }
+    for (const id of change.removed) {
+      peer?.awarenessIds.delete(id);
+      this.awarenessDirty.add(id);
+    }
+    // Coalesce: every cursor moving at once costs one frame per peer per flush, not one per change.
+    this.awarenessTimer ??= setTimeout(() => this.flushAwareness(), this.limits.awarenessFlushMs);
+  }
+
+  private flushAwareness(): void {
+    this.awarenessTimer = null;
+    if (this.destroyed || this.awarenessDirty.size === 0) return;
+    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessDirty]));
+    this.awarenessDirty.clear();
+    for (const peer of this.peers) peer.send(frame);
+  }
+
+  /** The group commit takes everything queued; the room remembers a commit is in flight. */
+  takeBatch(): Batch {
+    const batch = { entries: this.pending, acks: this.pendingAcks };
+    this.pending = [];
+    this.pendingAcks = new Map();
+    this.inflight = true;
+    return batch;
+  }
+
+  /** After the store confirmed the batch: fan out, acknowledge, serve waiting joins. */
+  committed(batch: Batch, ids: number[]): void {
+    this.inflight = false;
+    if (ids.length) {
+      this.lastId = ids[ids.length - 1];
+      this.logEntries += ids.length;
+      for (const e of batch.entries) this.logBytes += e.data.length;
+    }
+    if (this.destroyed) return;
+    this.fanOut(batch.entries);
+    const serverTime = Math.round(this.hooks.now());
+    for (const [peer, clocks] of batch.acks) if (this.peers.has(peer)) peer.send(encodeAck({ serverTime, clocks }));
+    if (!this.uncommitted && this.waitingJoins.length) {
+      const joins = this.waitingJoins;
+      this.waitingJoins = [];
+      for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
+    }
+  }
+
+  /** One merged frame per batch, encoded once, the same bytes to every recipient. */
+  private fanOut(entries: PendingEntry[]): void {
+    if (entries.length === 0) return;
+    const update = entries.length === 1 ? entries[0].data : Y.mergeUpdates(entries.map((e) => e.data));
+    const frame = encodeSyncUpdate(update);
+    const sender = entries[0].peer;
+    const singleSender = sender !== null && entries.every((e) => e.peer === sender);
+    for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
+  }
+
+  /** The store refused the batch: the doc now holds changes that are not durable. */
+  failed(batch: Batch): void {
+    this.inflight = false;
+    // Put them back so a retry (or the flush at shutdown) still has them.
+    this.pending = [...batch.entries, ...this.pending];
+    for (const [peer, clocks] of batch.acks) if (!this.pendingAcks.has(peer)) this.pendingAcks.set(peer, clocks);
+  }
+
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The resident rooms: loading (one load per room however many join at once, fully loaded before
+ * any sync message is answered, nothing cached when it fails), compaction, and unloading idle rooms.
+ */
+import * as Y from 'yjs';
+import { createEditor } from '../../shared/doc/origin.ts';
+import { isPlan, upgradePlan } from '../../shared/doc/plan.ts';
+import type { Limits } from '../../shared/protocol.ts';
+import type { Logger } from '../observability/logger.ts';
+import { timed, type Metrics } from '../observability/metrics.ts';
+import type { DocStore, LoadedRoom } from '../persistence/store.ts';
+import { GroupCommit } from './commit.ts';
+import { Room } from './room.ts';
+
+export type RoomsOptions = {
+  store: DocStore;
+  limits: Limits;
+  log: Logger;
+  metrics: Metrics;
+  roomIdleMs: number;
+  compactEntries: number;
+  compactBytes: number;
+  retentionDays: number;
+  now?: () => number;
+};
+
+/** The room could not be loaded: the connection is refused and nothing is cached. */
+export class LoadError extends Error {
+  override name = 'LoadError';
+}
+
+export class Rooms {
+  private readonly resident = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  readonly commit: GroupCommit;
+  private readonly now: () => number;
+  private readonly serverEditor;
+
+  constructor(private readonly opts: RoomsOptions) {
+    this.now = opts.now ?? Date.now;
+    this.serverEditor = createEditor('server', 'server', this.now);
+    this.commit = new GroupCommit(
+      opts.store,
+      opts.metrics,
+      opts.log,
+      (room) => this.afterCommit(room),
+      (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
+    );
+  }
+
+  get size(): number {
+    return this.resident.size;
+  }
+
+  get(name: string): Room | undefined {
+    return this.resident.get(name);
+  }
+
+  /** The resident room, loading it first if needed; concurrent callers share one load. */
+  acquire(name: string, kind: string): Promise<Room> {
+    const room = this.resident.get(name);
+    if (room) return Promise.resolve(room);
+    let pending = this.loading.get(name);
+    if (!pending) {
+      pending = this.load(name, kind).finally(() => this.loading.delete(name));
+      this.loading.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async load(name: string, kind: string): Promise<Room> {
+    let loaded: LoadedRoom;
+    try {
+      loaded = await timed(this.opts.metrics, 'load', () => this.opts.store.load(name));
+    } catch (err) {
+      this.opts.log.error({ err, room: name }, 'room load failed');
+      throw new LoadError(`room ${name} could not be loaded`);
+    }
+    const room = new Room(name, kind, this.opts.limits, {
+      schedule: (r) => this.commit.schedule(r),
+      now: this.now,
+      droppedWrite: () => this.opts.metrics.droppedWrites.inc()
+    });
+    try {
+      if (!this.applyStored(room.doc, loaded, name)) {
+        // The newest checkpoint is unreadable: rebuild from the oldest kept one and the full log.
+        this.opts.log.error({ room: name, checkpoint: loaded.checkpoint?.id }, 'checkpoint unreadable; rebuilding from history');
+        room.doc.destroy();
+        return this.rebuild(name, kind);
+      }
+    } catch (err) {
+      room.destroy();
+      throw err;
+    }
+    return this.install(room, loaded);
+  }
+
+  private async rebuild(name: string, kind: string): Promise<Room> {
+    const history = await this.opts.store.loadHistory(name);
+    const room = new Room(name, kind, this.opts.limits, {
+      schedule: (r) => this.commit.schedule(r),
+      now: this.now,
+      droppedWrite: () => this.opts.metrics.droppedWrites.inc()
+    });
+    if (!this.applyStored(room.doc, history, name)) {
+      room.destroy();
+      throw new LoadError(`room ${name}: stored history is unreadable`);
+    }
+    const installed = this.install(room, history);
+    // The next checkpoint replaces the unreadable one.
+    installed.logEntries = Math.max(installed.logEntries, this.opts.compactEntries);
+    this.afterCommit(installed);
+    return installed;
+  }
+
+  /**
+   * Applies a checkpoint and log to a fresh doc. A log entry that cannot be applied is skipped and
+   * reported (the rest of the room still loads); false when the checkpoint itself is unreadable.
+   */
+  private applyStored(doc: Y.Doc, loaded: LoadedRoom, name: string): boolean {
+    if (loaded.checkpoint) {
+      try {
+        Y.applyUpdate(doc, loaded.checkpoint.data);
+      } catch {
+        return false;
+      }
+    }
+    try {
+      if (loaded.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(loaded.updates.map((u) => u.data)));
+    } catch {
+      for (const u of loaded.updates) {
+        try {
+          Y.decodeUpdate(u.data);
+          Y.applyUpdate(doc, u.data);
+        } catch (err) {
+          this.opts.log.error({ err, room: name, updateId: u.id }, 'skipping unreadable stored update');
+        }
+      }
+    }
+    return true;
+  }
+
+  private install(room: Room, loaded: LoadedRoom): Room {
+    room.lastId = loaded.updates.at(-1)?.id ?? loaded.checkpoint?.uptoId ?? 0;
+    room.logEntries = loaded.updates.length;
+    room.logBytes = loaded.updates.reduce((n, u) => n + u.data.length, 0);
+    room.startTracking();
+    // Older documents are brought up to the current schema by the server, once, as a normal update.
+    if (room.kind === 'plan' && isPlan(room.doc)) upgradePlan(room.doc, this.serverEditor);
+    this.resident.set(room.name, room);
+    this.opts.metrics.rooms.set(this.resident.size);
+    this.opts.log.debug({ room: room.name, entries: loaded.updates.length, bytes: room.sizeBytes }, 'room loaded');
+    return room;
+  }
+
+  /** A peer left: unload the room after the idle delay if nobody came back. */
+  released(room: Room): void {
+    if (room.peers.size > 0 || room.destroyed) return;
+    if (room.idleTimer) clearTimeout(room.idleTimer);
+    room.idleTimer = setTimeout(() => void this.evictIfIdle(room), this.opts.roomIdleMs);
+    room.idleTimer.unref?.();
+  }
+
+  private async evictIfIdle(room: Room): Promise<void> {
+    room.idleTimer = null;
+    if (room.peers.size > 0 || room.destroyed) return;
+    if (room.uncommitted) await this.commit.flush();
+    while (room.compacting) await new Promise((r) => setTimeout(r, 10));
+    if (room.peers.size > 0 || room.uncommitted || room.destroyed) return this.released(room);
+    this.drop(room);
+    this.opts.log.debug({ room: room.name }, 'room unloaded');
+  }
+
+  private drop(room: Room): void {
+    if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    room.destroy();
+    this.opts.metrics.rooms.set(this.resident.size);
+  }
+
+  /** Unload a room at once (store failure): its peers are closed and reconnect later. */
+  private unload(room: Room, close: 'internal' | 'goingAway'): void {
+    for (const peer of [...room.peers]) peer.close(close);
+    this.drop(room);
+  }
+
+  /** Compaction runs after a commit, outside the commit path, and never blocks the room. */
+  private afterCommit(room: Room): void {
+    const { compactEntries, compactBytes } = this.opts;
+    if (room.compacting || room.destroyed) return;
+    if (room.logEntries < compactEntries && room.logBytes < compactBytes) return;
+    room.compacting = true;
+    setImmediate(() => void this.compact(room));
+  }
+
+  private async compact(room: Room): Promise<void> {
+    try {
+      // Only committed state goes into a checkpoint; with updates in flight, try after the next commit.
+      if (room.destroyed || room.uncommitted) return;
+      const data = room.encodeState();
+      const uptoId = room.lastId;
+      const entries = room.logEntries;
+      const bytes = room.logBytes;
+      await timed(this.opts.metrics, 'checkpoint', () => this.opts.store.checkpoint(room.name, data, uptoId, this.now()));
+      room.sizeBytes = data.length + (room.sizeBytes - data.length > 0 ? 0 : 0);
+      room.logEntries -= entries;
+      room.logBytes -= bytes;
+      if (this.opts.retentionDays > 0) {
+        await timed(this.opts.metrics, 'prune', () => this.opts.store.prune(room.name, this.now() - this.opts.retentionDays * 86_400_000));
+      }
+    } catch (err) {
+      this.opts.log.error({ err, room: room.name }, 'compaction failed; will retry after the next commit');
+    } finally {
+      room.compacting = false;
+    }
+  }
+
+  /** SIGTERM: commit everything, close every peer with "going away", unload. */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.loading.values()]);
+    await this.commit.flush();
+    for (const room of [...this.resident.values()]) this.unload(room, 'goingAway');
+  }
+}

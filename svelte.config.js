@@ -1,0 +1,14 @@
+import adapter from '@sveltejs/adapter-static';
+
+/**
+ * The client is a single-page app: the Hono server serves the static build and answers every
+ * unknown path with the SPA fallback, so one process serves both the app and the sync endpoint.
+ * @type {import('@sveltejs/kit').Config}
+ */
+export default {
+  kit: {
+    adapter: adapter({ pages: 'build/client', assets: 'build/client', fallback: 'index.html', strict: false }),
+    files: { src: 'client/src', assets: 'client/static' },
+    alias: { $shared: 'shared' }
+  }
+};

@@ -1,0 +1,14 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+// The client build. Tests have their own config (vitest.config.ts): the SvelteKit plugin needs the
+// app template and would refuse to run from the test projects.
+export default defineConfig({
+  plugins: [sveltekit()],
+  server: {
+    proxy: {
+      '/sync': { target: 'ws://127.0.0.1:3000', ws: true },
+      '/api': 'http://127.0.0.1:3000'
+    }
+  }
+});
