@@ -4,7 +4,6 @@
  */
 import { signToken } from './auth/token.ts';
 import { ConfigError, readConfig } from './config.ts';
-import { seedDemo } from './seed/seed.ts';
 import { startPlenary } from './server.ts';
 
 async function main(): Promise<void> {
@@ -12,6 +11,7 @@ async function main(): Promise<void> {
   const server = await startPlenary(config);
   const { log } = server;
   if (config.seedDemo) {
+    const { seedDemo } = await import('./seed/seed.ts');
     const room = await seedDemo(server.store);
     const exp = Math.floor(Date.now() / 1000) + 30 * 86_400;
     const token = signToken(server.secret, { sub: 'admin', name: 'Admin', room: '*', role: 'admin', exp });

@@ -92,8 +92,10 @@ export const LIMITS = {
   bytesPerSecond: 8 * 1024 * 1024,
   byteBurst: 32 * 1024 * 1024,
   maxAwarenessBytes: 32 * 1024,
-  awarenessPerSecond: 40,
-  awarenessBurst: 120,
+  // Stock clients echo every presence frame they receive, so a client's own rate is its cursor
+  // moves plus one echo per flush (1000 / awarenessFlushMs): keep the limit above that.
+  awarenessPerSecond: 100,
+  awarenessBurst: 300,
   maxDocumentBytes: 64 * 1024 * 1024,
   sendHighWaterBytes: 16 * 1024 * 1024,
   awarenessFlushMs: 40

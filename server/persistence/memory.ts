@@ -47,9 +47,9 @@ export function createMemoryStore(): DocStore {
   const newestCheckpoint = (log: RoomLog | undefined): Checkpoint | null =>
     log?.checkpoints.at(-1) ?? null; // checkpoints are kept in id order
 
-  const loaded = (checkpoint: Checkpoint | null, updates: StoredUpdate[]): LoadedRoom => ({
+  const loaded = (checkpoint: Checkpoint | null, updates: StoredUpdate[], after = checkpoint?.uptoId ?? 0): LoadedRoom => ({
     checkpoint: checkpoint && copyCheckpoint(checkpoint),
-    updates: updates.filter((u) => u.id > (checkpoint?.uptoId ?? 0)).map(copyUpdate)
+    updates: updates.filter((u) => u.id > after).map(copyUpdate)
   });
 
   return {
@@ -64,7 +64,7 @@ export function createMemoryStore(): DocStore {
     loadHistory: (room) =>
       guard.run('loadHistory', () => {
         const log = logs.get(room);
-        return loaded(log?.checkpoints[0] ?? null, log?.updates ?? []);
+        return loaded(log?.checkpoints[0] ?? null, log?.updates ?? [], 0);
       }),
 
     append: (batch) =>

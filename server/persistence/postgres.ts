@@ -138,7 +138,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         where room = ${room} order by id ${newest ? tx`desc` : tx`asc`} limit 1`;
       const rows = await tx<UpdateRow[]>`
         select id, room, received_at, author, data from ${updates}
-        where room = ${room} and id > ${cp ? cp.upto_id : 0} order by id`;
+        where room = ${room} and id > ${cp && newest ? cp.upto_id : 0} order by id`;
       return { checkpoint: cp ? toCheckpoint(cp) : null, updates: rows.map(toUpdate) };
     });
 

@@ -144,12 +144,12 @@ export function openSqliteStore(file: string): DocStore {
   const guard = new StoreGuard('sqlite');
 
   // Both reads of a load see one snapshot, even if another process writes in between.
-  const loadFrom = (room: string, checkpoint: Checkpoint | undefined): LoadedRoom => ({
+  const loadFrom = (room: string, checkpoint: Checkpoint | undefined, after = checkpoint?.uptoId ?? 0): LoadedRoom => ({
     checkpoint: checkpoint ?? null,
-    updates: stmt.updatesAfter.all(room, checkpoint?.uptoId ?? 0)
+    updates: stmt.updatesAfter.all(room, after)
   });
   const load = db.transaction((room: string) => loadFrom(room, stmt.newestCheckpoint.get(room)));
-  const loadHistory = db.transaction((room: string) => loadFrom(room, stmt.oldestCheckpoint.get(room)));
+  const loadHistory = db.transaction((room: string) => loadFrom(room, stmt.oldestCheckpoint.get(room), 0));
 
   const append = db.transaction((batch: readonly NewUpdate[]) =>
     batch.map((u) => Number(stmt.insertUpdate.run(u.room, u.receivedAt, u.author, u.data).lastInsertRowid))

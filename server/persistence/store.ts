@@ -56,8 +56,10 @@ export interface DocStore {
   load(room: string): Promise<LoadedRoom>;
 
   /**
-   * Full retained history: the oldest retained checkpoint (or none) plus every retained entry
-   * after it. Used to rebuild a room whose newest checkpoint cannot be read.
+   * Full retained history: the oldest retained checkpoint (or none) plus EVERY retained log entry,
+   * ascending, including entries that checkpoint already covers (Yjs applies them idempotently), so
+   * the originals with their times are all there for history and time travel. Used to rebuild a
+   * room whose newest checkpoint cannot be read.
    */
   loadHistory(room: string): Promise<LoadedRoom>;
 

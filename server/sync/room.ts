@@ -23,7 +23,7 @@ import {
 } from '../../shared/protocol.ts';
 import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
-import { awarenessClients } from './awareness-update.ts';
+import { awarenessEntries } from './awareness-update.ts';
 
 /** What a room needs of a connection. */
 export interface Peer {
@@ -216,17 +216,22 @@ export class Room {
 
   private onAwareness(peer: Peer, update: Uint8Array): void {
     if (update.length > this.limits.maxAwarenessBytes) throw new ProtocolError('awarenessTooLarge');
-    for (const id of awarenessClients(update)) {
-      if (peer.awarenessIds.has(id)) continue;
+    let fresh = false;
+    for (const { client, clock } of awarenessEntries(update)) {
+      const known = this.awareness.meta.get(client)?.clock ?? -1;
+      if (clock > known) fresh = true;
+      if (peer.awarenessIds.has(client)) continue;
       for (const other of this.peers) {
-        if (other !== peer && other.awarenessIds.has(id)) {
-          // The same user reconnecting before its old socket timed out may take its id over.
-          if (other.author !== peer.author) throw new ProtocolError('impersonation', `client ${id}`);
-          other.awarenessIds.delete(id);
-        }
+        if (other === peer || !other.awarenessIds.has(client)) continue;
+        // Stock clients echo everyone's presence back at the old clock: harmless, Yjs ignores it.
+        // A newer clock for a client another person owns is an attempt to speak for them, unless it
+        // is the same user reconnecting before its old socket timed out, who takes the id over.
+        if (clock <= known) continue;
+        if (other.author !== peer.author) throw new ProtocolError('impersonation', `client ${client}`);
+        other.awarenessIds.delete(client);
       }
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+    if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
   }
 
   private onAwarenessUpdate(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {

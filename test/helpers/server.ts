@@ -138,7 +138,7 @@ export async function spawnServer(options: ServerOptions = {}): Promise<SpawnedS
     token: tokenFor(secret),
     kill(signal = 'SIGKILL') {
       return new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       });

@@ -1,0 +1,30 @@
+/**
+ * Entry of the Plenary server child process: the real server (`startPlenary`) configured from env
+ * vars, exactly as server/main.ts does it, minus the demo seed. Reports its port over IPC, stops
+ * cleanly on SIGTERM (so `--cpu-prof` can write its profile) and exits if the parent goes away.
+ */
+import { readConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { startPlenary } from '../../server/server.ts';
+
+const config = readConfig(process.env);
+const server = await startPlenary(config, { log: createLogger(config.logLevel) });
+process.send?.({ type: 'ready', port: server.port, pid: process.pid });
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  const hardStop = setTimeout(() => process.exit(2), 10_000);
+  hardStop.unref();
+  server.close().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    }
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop);

@@ -1,0 +1,177 @@
+/**
+ * The plan page in real Chromium against a real server: live edits between two people, presence,
+ * offline edits that survive a server restart, a viewer's read-only page, admin sharing, and
+ * screenshots in both themes (test-results/screenshots/, for a person to look at).
+ *
+ * Each person gets their own browser context: contexts share neither IndexedDB nor
+ * BroadcastChannel, so everything that reaches page B went through the server.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  cardTitles,
+  connectionLabel,
+  ensureClientBuilt,
+  launchBrowser,
+  newContext,
+  screenshot,
+  waitForCardTitle,
+  waitForConnection
+} from '../helpers/browser.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let room: string;
+const contexts: BrowserContext[] = [];
+
+async function openPlan(token: string, colorScheme: 'light' | 'dark' = 'light', path = `/p/${room}`): Promise<Page> {
+  const context = await newContext(browser, colorScheme);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}?token=${encodeURIComponent(token)}`);
+  return page;
+}
+
+async function addCard(page: Page, title: string): Promise<void> {
+  await page.getByLabel('New card').fill(title);
+  await page.getByLabel('New card').press('Enter');
+  await waitForCardTitle(page, title, 5_000);
+}
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  server = await startServer();
+  room = await server.createPlan('GPU buildout');
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.stop().catch(() => {});
+});
+
+describe('plan page', () => {
+  let ada: Page;
+  let grace: Page;
+
+  test('an edit in one page appears in the other; presence shows both', async () => {
+    ada = await openPlan(server.token(room, 'editor', 'Ada Lovelace'));
+    grace = await openPlan(server.token(room, 'editor', 'Grace Hopper'));
+    await waitForConnection(ada, 'connected');
+    await waitForConnection(grace, 'connected');
+
+    // The token left the address bar, so copying the address shares nothing.
+    expect(ada.url()).not.toContain('token=');
+    await expect(ada.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('GPU buildout');
+
+    await addCard(ada, 'Rack the first GPU nodes');
+    await waitForCardTitle(grace, 'Rack the first GPU nodes');
+
+    // Grace renames it inline, sets points and status; Ada sees all three.
+    const title = grace.locator('tbody input[data-field="title"]').first();
+    await title.fill('Rack and cable the first GPU nodes');
+    await title.press('Enter');
+    await grace.getByLabel('Points of Rack and cable the first GPU nodes').fill('5');
+    await grace.getByLabel('Points of Rack and cable the first GPU nodes').press('Enter');
+    await grace.getByLabel('Status of Rack and cable the first GPU nodes').selectOption({ label: 'In progress' });
+    await waitForCardTitle(ada, 'Rack and cable the first GPU nodes');
+    await ada.waitForFunction(() => {
+      const row = document.querySelector('tbody tr');
+      return row?.querySelector('select')?.value === 'doing' && row.querySelector<HTMLInputElement>('td.points input')?.value === '5';
+    }, null, { timeout: 5_000 });
+
+    for (const page of [ada, grace]) {
+      await page.waitForFunction(() => document.querySelectorAll('[aria-label="People here"] li').length === 2, null, { timeout: 5_000 });
+      const names = await page.locator('[aria-label="People here"] li').allTextContents();
+      expect(names.join(' ')).toContain('Ada Lovelace');
+      expect(names.join(' ')).toContain('Grace Hopper');
+    }
+    await ada.waitForFunction(() => document.querySelector('[data-state]')?.textContent?.includes('All changes saved'), null, { timeout: 5_000 });
+  });
+
+  test('undo reverts only my own edit, for everyone', async () => {
+    await addCard(ada, 'Order spare PSUs');
+    await waitForCardTitle(grace, 'Order spare PSUs');
+    await ada.getByRole('button', { name: 'Undo' }).click();
+    await grace.waitForFunction(() => ![...document.querySelectorAll<HTMLInputElement>('tbody input[data-field="title"]')].some((i) => i.value === 'Order spare PSUs'), null, { timeout: 5_000 });
+    // Grace's rename of the first card is hers: Ada's undo left it alone.
+    expect(await cardTitles(ada)).toEqual(['Rack and cable the first GPU nodes']);
+    await ada.keyboard.press('Control+Shift+Z');
+    await waitForCardTitle(grace, 'Order spare PSUs');
+  });
+
+  test('offline edits are counted, kept, and reach the other page after the server restarts', async () => {
+    const { port, dataDir } = server;
+    await server.stop();
+    await waitForConnection(ada, 'offline', 10_000);
+
+    await addCard(ada, 'Edited while the server was down');
+    expect(await connectionLabel(ada)).toBe('Offline · 1 edit pending');
+    await addCard(ada, 'Second offline edit');
+    expect(await connectionLabel(ada)).toBe('Offline · 2 edits pending');
+    await screenshot(ada, 'plan-offline-light');
+
+    server = await startServer({ port, dataDir });
+    await waitForCardTitle(grace, 'Edited while the server was down', 15_000);
+    await waitForCardTitle(grace, 'Second offline edit', 5_000);
+    await ada.waitForFunction(() => document.querySelector('[data-state]')?.textContent?.includes('All changes saved'), null, { timeout: 10_000 });
+  });
+
+  test('a viewer link opens the plan with editing disabled', async () => {
+    const vera = await openPlan(server.token(room, 'viewer', 'Vera Viewer'));
+    await waitForConnection(vera, 'connected');
+    await waitForCardTitle(vera, 'Second offline edit');
+    expect(await vera.getByLabel('New card').isDisabled()).toBe(true);
+    expect(await vera.locator('tbody input[data-field="title"]').first().isDisabled()).toBe(true);
+    expect(await vera.locator('tbody select').first().isDisabled()).toBe(true);
+    expect(await vera.getByText('View only').isVisible()).toBe(true);
+    expect(await vera.getByRole('button', { name: 'Share' }).count()).toBe(0);
+  });
+
+  test('a token for another room is refused with the reason', async () => {
+    const other = await server.createPlan('Other plan');
+    const page = await openPlan(server.token(other, 'editor', 'Eve'));
+    await waitForConnection(page, 'refused', 15_000);
+    expect(await page.getByRole('alert').textContent()).toContain('the token does not grant this room');
+    await page.close();
+  });
+
+  test('an admin shares a viewer link and it opens read-only', async () => {
+    const admin = await openPlan(server.token(room, 'admin', 'Alan Admin'));
+    await waitForConnection(admin, 'connected');
+    await admin.getByRole('button', { name: 'Share' }).click();
+    await admin.getByLabel(/viewer/).check();
+    await admin.getByLabel('Link expires after').selectOption({ label: '30 days' });
+    await admin.getByRole('button', { name: 'Create link' }).click();
+    const link = admin.getByLabel(/Link for a/);
+    await link.waitFor({ timeout: 5_000 });
+    const url = await link.inputValue();
+    expect(url).toContain(`/p/${room}?token=`);
+    await screenshot(admin, 'share-dialog-light');
+    await admin.keyboard.press('Escape');
+
+    const shared = await admin.context().newPage();
+    await shared.goto(url);
+    await waitForConnection(shared, 'connected');
+    expect(await shared.getByLabel('New card').isDisabled()).toBe(true);
+    await shared.close();
+  });
+
+  test('screenshots at 1280x800 in light and dark', async () => {
+    await addCard(ada, 'Negotiate colo power contract');
+    await screenshot(ada, 'plan-light');
+    const dark = await openPlan(server.token(room, 'editor', 'Dora Dark'), 'dark');
+    await waitForConnection(dark, 'connected');
+    await waitForCardTitle(dark, 'Negotiate colo power contract');
+    await dark.waitForFunction(() => document.querySelectorAll('[aria-label="People here"] li').length >= 3, null, { timeout: 5_000 });
+    await screenshot(dark, 'plan-dark');
+
+    const landing = await (await newContext(browser, 'dark')).newPage();
+    contexts.push(landing.context());
+    await landing.goto(`${server.url}/?token=${encodeURIComponent(server.token('*', 'admin', 'Alan Admin'))}`);
+    await landing.getByLabel('Plan name').waitFor({ timeout: 5_000 });
+    await screenshot(landing, 'landing-dark');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Browsers for end-to-end tests: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), plus building the client once when build/client is missing or older than its sources,
+ * and bounded waiting on what a page shows.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+const CHROMIUM = '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  });
+}
+
+/** A fresh profile (own IndexedDB, own BroadcastChannel) at the size the UI is designed for. */
+export function newContext(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+}
+
+const SOURCES = ['client/src', 'client/static', 'shared', 'svelte.config.js', 'vite.config.ts'];
+
+function newestMtime(p: string): number {
+  const stat = fs.statSync(p, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/**
+ * Builds the client (`svelte-kit sync && vite build`, ~20 s) unless build/client is newer than every
+ * source. A lock directory keeps two test files running in parallel from building at once.
+ */
+export async function ensureClientBuilt(): Promise<void> {
+  const index = path.join(ROOT, 'build', 'client', 'index.html');
+  const fresh = () => (fs.statSync(index, { throwIfNoEntry: false })?.mtimeMs ?? 0) > Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
+  if (fresh()) return;
+  const lock = path.join(ROOT, '.tmp', 'client-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a lock older than two minutes is left over from a killed run.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('timed out waiting for another client build');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (fresh()) return;
+    const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+    execFileSync(bin('svelte-kit'), ['sync'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(bin('vite'), ['build'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the page's connection indicator shows `state` (and, optionally, a pending count). */
+export async function waitForConnection(page: Page, state: string, timeout = 10_000): Promise<void> {
+  await page.locator(`[role=status][data-state="${state}"]`).waitFor({ timeout });
+}
+
+export async function connectionLabel(page: Page): Promise<string> {
+  return (await page.locator('[role=status][data-state] [data-label]').textContent())?.trim() ?? '';
+}
+
+/** Titles of the cards in the list, in order. */
+export function cardTitles(page: Page): Promise<string[]> {
+  return page.locator('tbody input[data-field="title"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+}
+
+export async function waitForCardTitle(page: Page, title: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll<HTMLInputElement>('tbody input[data-field="title"]')].some((i) => i.value === t),
+    title,
+    { timeout }
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

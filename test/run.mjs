@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: everything, from a fresh clone. Generates SvelteKit's tsconfig, builds the client
+ * for the end-to-end tests, runs vitest (unit, contract, integration, e2e) with a JSON report, and
+ * prints the closing line CI reads: `N passed, N failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+const reportFile = path.join(root, 'test-results', 'vitest.json');
+fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+fs.rmSync(reportFile, { force: true });
+
+let failedSetup = 0;
+for (const [what, args] of [
+  ['svelte-kit sync', ['svelte-kit', 'sync']],
+  ['client build', ['vite', 'build', '--logLevel', 'warn']]
+]) {
+  const r = run('npx', args);
+  if (r.status !== 0) {
+    console.error(`setup step failed: ${what}`);
+    failedSetup++;
+  }
+}
+
+const extra = process.argv.slice(2);
+const vitest = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...extra]);
+
+let passed = 0;
+let failed = failedSetup;
+try {
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  passed = report.numPassedTests;
+  failed += report.numFailedTests;
+  // A file that failed to load has no failed tests but is a failure all the same.
+  failed += report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed')).length;
+} catch {
+  failed += 1;
+}
+if (vitest.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
