@@ -76,11 +76,7 @@ export class Rooms {
       this.opts.log.error({ err, room: name }, 'room load failed');
       throw new LoadError(`room ${name} could not be loaded`);
     }
-    const room = new Room(name, kind, this.opts.limits, {
-      schedule: (r) => this.commit.schedule(r),
-      now: this.now,
-      droppedWrite: () => this.opts.metrics.droppedWrites.inc()
-    });
+    const room = this.newRoom(name, kind);
     try {
       if (!this.applyStored(room.doc, loaded, name)) {
         // The newest checkpoint is unreadable: rebuild from the oldest kept one and the full log.
@@ -97,20 +93,59 @@ export class Rooms {
 
   private async rebuild(name: string, kind: string): Promise<Room> {
     const history = await this.opts.store.loadHistory(name);
-    const room = new Room(name, kind, this.opts.limits, {
+    const room = this.newRoom(name, kind);
+    const usable = this.applyStored(room.doc, history, name);
+    if (!usable && this.logStartsAtCreation(history, kind)) {
+      // Every checkpoint is unreadable but the log still holds the room from its creation on.
+      room.doc.destroy();
+      return this.rebuildFromLog(name, kind, history);
+    }
+    if (!usable) {
+      room.destroy();
+      throw new LoadError(`room ${name}: stored history is unreadable`);
+    }
+    return this.installRebuilt(room, history);
+  }
+
+  private rebuildFromLog(name: string, kind: string, history: LoadedRoom): Room {
+    const room = this.newRoom(name, kind);
+    this.applyStored(room.doc, { checkpoint: null, updates: history.updates }, name);
+    return this.installRebuilt(room, history);
+  }
+
+  private installRebuilt(room: Room, history: LoadedRoom): Room {
+    const installed = this.install(room, history);
+    // Force a fresh checkpoint so the unreadable one is superseded.
+    installed.logEntries = Math.max(installed.logEntries, this.opts.compactEntries);
+    this.afterCommit(installed);
+    return installed;
+  }
+
+  /**
+   * Whether the retained log begins with the room's creation (nothing pruned before it): the first
+   * entry of a plan is the server's full initial state, so on its own it already makes a plan.
+   */
+  private logStartsAtCreation(history: LoadedRoom, kind: string): boolean {
+    const first = history.updates[0];
+    if (!first) return false;
+    if (kind !== 'plan') return true;
+    const probe = new Y.Doc();
+    try {
+      Y.applyUpdate(probe, first.data);
+      return isPlan(probe);
+    } catch {
+      return false;
+    } finally {
+      probe.destroy();
+    }
+  }
+
+  private newRoom(name: string, kind: string): Room {
+    return new Room(name, kind, this.opts.limits, {
       schedule: (r) => this.commit.schedule(r),
       now: this.now,
       droppedWrite: () => this.opts.metrics.droppedWrites.inc()
     });
-    if (!this.applyStored(room.doc, history, name)) {
-      room.destroy();
-      throw new LoadError(`room ${name}: stored history is unreadable`);
-    }
-    const installed = this.install(room, history);
-    // The next checkpoint replaces the unreadable one.
-    installed.logEntries = Math.max(installed.logEntries, this.opts.compactEntries);
-    this.afterCommit(installed);
-    return installed;
   }
 
   /**
