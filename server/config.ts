@@ -16,6 +16,8 @@ export type Config = {
   publicUrl: string | null;
   /** 'sqlite' (default), 'memory' or a postgres:// URL. */
   store: string;
+  /** Fan-out bus for several servers sharing one store: a redis:// URL, or null for one server. */
+  bus: string | null;
   limits: Limits;
   /** A room leaves memory this long after its last client left (and its log is flushed). */
   roomIdleMs: number;
@@ -67,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.PLENARY_SECRET || null,
     publicUrl: env.PUBLIC_URL || null,
     store: env.STORE || 'sqlite',
+    bus: env.BUS || null,
     limits,
     roomIdleMs: number(env, 'ROOM_IDLE_MS', 5_000),
     compactEntries: number(env, 'COMPACT_ENTRIES', 500),

@@ -17,6 +17,8 @@ import { createMemoryStore } from './persistence/memory.ts';
 import { openPostgresStore } from './persistence/postgres.ts';
 import { openSqliteStore } from './persistence/sqlite.ts';
 import type { DocStore } from './persistence/store.ts';
+import type { FanoutBus } from './fanout/bus.ts';
+import { openRedisBus } from './fanout/redis.ts';
 import { Rooms } from './sync/rooms.ts';
 import { SyncServer } from './sync/sync-server.ts';
 
@@ -41,12 +43,16 @@ export async function openStore(config: Config): Promise<DocStore> {
 
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'client');
 
-export async function startPlenary(config: Config, options: { store?: DocStore; log?: Logger; clientDir?: string } = {}): Promise<PlenaryServer> {
+export async function startPlenary(
+  config: Config,
+  options: { store?: DocStore; bus?: FanoutBus; log?: Logger; clientDir?: string } = {}
+): Promise<PlenaryServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = options.store ?? (await openStore(config));
+  const bus = options.bus ?? (config.bus ? await openRedisBus(config.bus) : undefined);
   const secret = loadSecret(config.dataDir, config.secret);
   const metrics = createMetrics();
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays });
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus });
   const sync = new SyncServer(rooms, config.limits, metrics, log);
   const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
@@ -76,7 +82,8 @@ export async function startPlenary(config: Config, options: { store?: DocStore; 
         server.close();
         await sync.shutdown();
         wss.close();
-        await store.close();
+        if (!options.bus) await bus?.close();
+        if (!options.store) await store.close();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       })();
       return closing;

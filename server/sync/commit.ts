@@ -22,7 +22,7 @@ export class GroupCommit {
     private readonly store: DocStore,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly onCommitted: (room: Room) => void,
+    private readonly onCommitted: (room: Room, merged: Uint8Array | null) => void,
     private readonly onFatal: (rooms: Room[], err: unknown) => void,
     private readonly maxFailures = 5
   ) {}
@@ -78,9 +78,9 @@ export class GroupCommit {
     this.metrics.updates.inc(entries.length);
     let offset = 0;
     for (const [room, batch] of batches) {
-      room.committed(batch, ids.slice(offset, offset + batch.entries.length));
+      const merged = room.committed(batch, ids.slice(offset, offset + batch.entries.length));
       offset += batch.entries.length;
-      this.onCommitted(room);
+      this.onCommitted(room, merged);
     }
   }
 }

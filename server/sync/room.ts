@@ -45,6 +45,9 @@ export type PendingEntry = NewUpdate & { peer: Peer | null };
 /** What the group commit takes from a room for one batch. */
 export type Batch = { entries: PendingEntry[]; acks: Map<Peer, Map<number, number>> };
 
+/** Origin of updates that arrive from another server over the fan-out bus: already durable. */
+export const FROM_BUS = Symbol('from-bus');
+
 export type RoomHooks = {
   /** Ask the group commit to flush this room at the end of the turn. */
   schedule(room: Room): void;
@@ -106,6 +109,15 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.sizeBytes += update.length;
+    this.fullStateFrame = null;
+    this.stateVectorFrame = null;
+    if (origin === FROM_BUS) {
+      // Committed by another server: nothing to store, only to show.
+      const frame = encodeSyncUpdate(update);
+      for (const peer of this.peers) peer.send(frame);
+      return;
+    }
     const peer = this.peerOf(origin);
     this.pending.push({
       room: this.name,
@@ -114,9 +126,6 @@ export class Room {
       author: peer ? peer.author : origin instanceof Origin ? `${origin.kind}:${origin.actor}` : 'server',
       peer
     });
-    this.sizeBytes += update.length;
-    this.fullStateFrame = null;
-    this.stateVectorFrame = null;
     this.hooks.schedule(this);
   }
 
@@ -265,16 +274,19 @@ export class Room {
     return batch;
   }
 
-  /** After the store confirmed the batch: fan out, acknowledge, serve waiting joins. */
-  committed(batch: Batch, ids: number[]): void {
+  /**
+   * After the store confirmed the batch: fan out, acknowledge, serve waiting joins. Returns the
+   * merged update that was fanned out (for the bus), or null when the batch changed nothing.
+   */
+  committed(batch: Batch, ids: number[]): Uint8Array | null {
     this.inflight = false;
     if (ids.length) {
       this.lastId = ids[ids.length - 1];
       this.logEntries += ids.length;
       for (const e of batch.entries) this.logBytes += e.data.length;
     }
-    if (this.destroyed) return;
-    this.fanOut(batch.entries);
+    if (this.destroyed) return null;
+    const merged = this.fanOut(batch.entries);
     const serverTime = Math.round(this.hooks.now());
     for (const [peer, clocks] of batch.acks) if (this.peers.has(peer)) peer.send(encodeAck({ serverTime, clocks }));
     if (!this.uncommitted && this.waitingJoins.length) {
@@ -282,16 +294,18 @@ export class Room {
       this.waitingJoins = [];
       for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
     }
+    return merged;
   }
 
   /** One merged frame per batch, encoded once, the same bytes to every recipient. */
-  private fanOut(entries: PendingEntry[]): void {
-    if (entries.length === 0) return;
+  private fanOut(entries: PendingEntry[]): Uint8Array | null {
+    if (entries.length === 0) return null;
     const update = entries.length === 1 ? entries[0].data : Y.mergeUpdates(entries.map((e) => e.data));
     const frame = encodeSyncUpdate(update);
     const sender = entries[0].peer;
     const singleSender = sender !== null && entries.every((e) => e.peer === sender);
     for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
+    return update;
   }
 
   /** The store refused the batch: the doc now holds changes that are not durable. */

@@ -9,8 +9,9 @@ import type { Limits } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
+import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
-import { Room } from './room.ts';
+import { FROM_BUS, Room } from './room.ts';
 
 export type RoomsOptions = {
   store: DocStore;
@@ -21,8 +22,15 @@ export type RoomsOptions = {
   compactEntries: number;
   compactBytes: number;
   retentionDays: number;
+  /** Several servers sharing one store tell each other about commits over this bus. */
+  bus?: FanoutBus;
+  /** This server's id on the bus. */
+  serverId?: string;
   now?: () => number;
 };
+
+/** Per resident room: its bus subscription and the last sequence seen from each other server. */
+type BusState = { unsubscribe: () => Promise<void>; lastSeq: Map<string, number>; busSeq: number };
 
 /** The room could not be loaded: the connection is refused and nothing is cached. */
 export class LoadError extends Error {
@@ -35,6 +43,8 @@ export class Rooms {
   readonly commit: GroupCommit;
   private readonly now: () => number;
   private readonly serverEditor;
+  private readonly busState = new Map<Room, BusState>();
+  private readonly serverId: string;
 
   constructor(private readonly opts: RoomsOptions) {
     this.now = opts.now ?? Date.now;
@@ -43,9 +53,14 @@ export class Rooms {
       opts.store,
       opts.metrics,
       opts.log,
-      (room) => this.afterCommit(room),
+      (room, merged) => {
+        if (merged) this.publish(room, merged);
+        this.afterCommit(room);
+      },
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
     );
+    this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
+    opts.bus?.onGap(() => this.resident.forEach((room) => void this.repair(room)));
   }
 
   get size(): number {
@@ -69,6 +84,28 @@ export class Rooms {
   }
 
   private async load(name: string, kind: string): Promise<Room> {
+    // Subscribe before reading the store: whatever another server commits from now on arrives on
+    // the bus; whatever it committed before is in what we read.
+    const early: BusMessage[] = [];
+    let target: Room | null = null;
+    const deliver = (m: BusMessage) => (target ? this.fromBus(target, m) : early.push(m));
+    const unsubscribe = this.opts.bus ? await this.opts.bus.subscribe(name, this.serverId, deliver) : null;
+    let room: Room;
+    try {
+      room = await this.loadStored(name, kind);
+    } catch (err) {
+      await unsubscribe?.();
+      throw err;
+    }
+    if (unsubscribe) {
+      this.busState.set(room, { unsubscribe, lastSeq: new Map(), busSeq: 0 });
+      target = room;
+      early.forEach((m) => this.fromBus(room, m));
+    }
+    return room;
+  }
+
+  private async loadStored(name: string, kind: string): Promise<Room> {
     let loaded: LoadedRoom;
     try {
       loaded = await timed(this.opts.metrics, 'load', () => this.opts.store.load(name));
@@ -208,6 +245,9 @@ export class Rooms {
 
   private drop(room: Room): void {
     if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    const bus = this.busState.get(room);
+    this.busState.delete(room);
+    void bus?.unsubscribe();
     room.destroy();
     this.opts.metrics.rooms.set(this.resident.size);
   }
@@ -216,6 +256,41 @@ export class Rooms {
   private unload(room: Room, close: 'internal' | 'goingAway'): void {
     for (const peer of [...room.peers]) peer.close(close);
     this.drop(room);
+  }
+
+  private publish(room: Room, update: Uint8Array): void {
+    const state = this.busState.get(room);
+    if (!state || !this.opts.bus) return;
+    void this.opts.bus.publish(room.name, { server: this.serverId, seq: ++state.busSeq, update });
+  }
+
+  /** An update another server committed: apply it (not stored again) and repair on a gap. */
+  private fromBus(room: Room, message: BusMessage): void {
+    const state = this.busState.get(room);
+    if (!state || room.destroyed) return;
+    const last = state.lastSeq.get(message.server);
+    state.lastSeq.set(message.server, message.seq);
+    try {
+      Y.applyUpdate(room.doc, message.update, FROM_BUS);
+    } catch (err) {
+      this.opts.log.error({ err, room: room.name, from: message.server }, 'unreadable bus message; repairing from the store');
+      void this.repair(room);
+      return;
+    }
+    if (last !== undefined && message.seq !== last + 1) void this.repair(room);
+  }
+
+  /** Re-reads the room from the store and applies it: idempotent, adds only what was missed. */
+  private async repair(room: Room): Promise<void> {
+    try {
+      const stored = await this.opts.store.load(room.name);
+      if (room.destroyed) return;
+      if (stored.checkpoint) Y.applyUpdate(room.doc, stored.checkpoint.data, FROM_BUS);
+      if (stored.updates.length) Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates.map((u) => u.data)), FROM_BUS);
+      this.opts.log.info({ room: room.name }, 'room repaired from the store');
+    } catch (err) {
+      this.opts.log.error({ err, room: room.name }, 'repair from the store failed');
+    }
   }
 
   /** Compaction runs after a commit, outside the commit path, and never blocks the room. */

@@ -52,7 +52,7 @@ export type TestServer = {
 export type ServerOptions = { env?: Record<string, string>; dataDir?: string; port?: number; seed?: boolean };
 
 export function tokenFor(secret: string) {
-  return (room: string, role: Role, name = role, expiresInSeconds = 3600) =>
+  return (room: string, role: Role, name: string = role, expiresInSeconds = 3600) =>
     signToken(secret, { sub: `u-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, room, role, exp: Math.floor(Date.now() / 1000) + expiresInSeconds });
 }
 

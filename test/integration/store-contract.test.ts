@@ -2,16 +2,14 @@
  * One contract, three backends: every DocStore must pass `describeStoreContract`. The payloads are
  * real Yjs updates, so a checkpoint/load round trip proves the document survives, not just bytes.
  */
-import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createMemoryStore } from '../../server/persistence/memory.ts';
+import { dropSchemas, ensurePostgres, PG_URL } from '../helpers/services.ts';
 import { openPostgresStore } from '../../server/persistence/postgres.ts';
 import { openSqliteStore } from '../../server/persistence/sqlite.ts';
 import {
@@ -429,45 +427,12 @@ describe('sqlite', () => {
 // ---------------------------------------------------------------------------------------------
 // Postgres: one fresh schema per store, all dropped afterwards
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-async function canConnect(): Promise<boolean> {
-  const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
-
-/** Starts the local cluster if it is down (CI images do not run it as a service). */
-async function ensurePostgres(): Promise<void> {
-  if (await canConnect()) return;
-  execSync('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start', { stdio: 'inherit' });
-  for (let attempt = 0; attempt < 40; attempt++) {
-    if (await canConnect()) return;
-    await sleep(250);
-  }
-  throw new Error(`postgres did not come up at ${PG_URL}`);
-}
-
 describe('postgres', () => {
   const prefix = `plenary_test_${process.pid}_${Date.now().toString(36)}`;
   const schemas: string[] = [];
 
   beforeAll(ensurePostgres);
-  afterAll(async () => {
-    if (!schemas.length) return;
-    const sql = postgres(PG_URL, { max: 1, onnotice: () => {} });
-    try {
-      await sql.unsafe(`drop schema if exists ${schemas.map((s) => `"${s}"`).join(', ')} cascade`);
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
-  });
+  afterAll(() => dropSchemas(schemas));
 
   describeStoreContract('postgres', async () => {
     const schema = `${prefix}_${schemas.length}`;
