@@ -110,6 +110,23 @@ export function isValidRoom(room: string): boolean {
   return ROOM_PATTERN.test(room);
 }
 
+/**
+ * A token's room scope: a room (`gpu-buildout`), a room and everything under it (`gpu-buildout/*`:
+ * the plan and its retros), or every room (`*`).
+ */
+export function isValidScope(scope: string): boolean {
+  return scope === '*' || isValidRoom(scope) || (scope.endsWith('/*') && isValidRoom(scope.slice(0, -2)));
+}
+
+export function scopeCovers(scope: string, room: string): boolean {
+  if (scope === '*') return true;
+  if (scope.endsWith('/*')) {
+    const base = scope.slice(0, -2);
+    return room === base || room.startsWith(base + '/');
+  }
+  return scope === room;
+}
+
 export const ROLES = ['viewer', 'editor', 'facilitator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

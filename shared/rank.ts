@@ -23,7 +23,10 @@ export function rankBetween(before: string | null, after: string | null): string
   let hi = after;
   if (hi !== null && lo >= hi) hi = null; // ranks from a peer may be out of order: stay total
   let out = '';
-  for (let i = 0; i < 256; i++) {
+  // Valid neighbours always differ within their longer length + 1 digits; computed before the loop
+  // because `hi` is cleared inside it.
+  const limit = Math.max(lo.length, hi?.length ?? 0) + 2;
+  for (let i = 0; i < limit; i++) {
     const a = digit(lo, i, MIN);
     const b = hi === null ? BASE : digit(hi, i, BASE);
     if (a === b) {

@@ -7,7 +7,9 @@
  * named failure instead of throwing, so the HTTP boundary maps it to 401/403 in one place.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isRole, isValidRoom, type Role } from '../../shared/protocol.ts';
+import { isRole, isValidScope, scopeCovers, type Role } from '../../shared/protocol.ts';
+
+export { isValidScope, scopeCovers };
 
 export type Claims = { sub: string; name: string; room: string; role: Role; exp: number };
 
@@ -16,19 +18,6 @@ export type TokenFailure = 'missing' | 'malformed' | 'badSignature' | 'expired' 
 export type Verified = { ok: true; claims: Claims } | { ok: false; failure: TokenFailure };
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
-
-export function isValidScope(scope: string): boolean {
-  return scope === '*' || isValidRoom(scope) || (scope.endsWith('/*') && isValidRoom(scope.slice(0, -2)));
-}
-
-export function scopeCovers(scope: string, room: string): boolean {
-  if (scope === '*') return true;
-  if (scope.endsWith('/*')) {
-    const base = scope.slice(0, -2);
-    return room === base || room.startsWith(base + '/');
-  }
-  return scope === room;
-}
 
 export function signToken(secret: string, claims: Claims): string {
   if (!isValidScope(claims.room)) throw new Error(`invalid room scope: ${claims.room}`);
@@ -41,8 +30,10 @@ export function verifyToken(secret: string, token: string | null | undefined, no
   const dot = token.indexOf('.');
   if (dot <= 0 || token.length > 4096) return { ok: false, failure: 'malformed' };
   const body = token.slice(0, dot);
-  const mac = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = createHmac('sha256', secret).update(body).digest();
+  // Compare the canonical encoding, not decoded bytes: base64url decoding is lenient, and one token
+  // must have exactly one valid spelling (denylists and caches key on the string).
+  const mac = Buffer.from(token.slice(dot + 1), 'utf8');
+  const expected = Buffer.from(b64(createHmac('sha256', secret).update(body).digest()), 'utf8');
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return { ok: false, failure: 'badSignature' };
   let claims: Claims;
   try {

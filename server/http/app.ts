@@ -42,8 +42,13 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.json({ ok: true, ...deps.stats() }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
-  app.get('/api/session', (c) => {
-    const claims = requireAccess(secret, metrics, token(c), null);
+  // With ?room=, also answers whether that room exists and the token grants it (403/404): a browser
+  // cannot read the HTTP status of a refused WebSocket upgrade, so the client asks here.
+  app.get('/api/session', async (c) => {
+    const room = c.req.query('room');
+    if (room !== undefined && !isValidRoom(room)) throw new HttpError(400, 'badRoom', 'invalid room name');
+    const claims = requireAccess(secret, metrics, token(c), room ?? null);
+    if (room !== undefined && !(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
     return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp });
   });
 

@@ -41,7 +41,9 @@ function same(a: unknown, b: unknown): boolean {
 export function writeFields(item: ItemMap, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    if (!same(item.get(key), value)) item.set(key, value);
+    // Yjs keeps the value object itself: store a copy, or a caller mutating its array later would
+    // change this replica without an update and replicas would diverge.
+    if (!same(item.get(key), value)) item.set(key, typeof value === 'object' && value !== null ? structuredClone(value) : value);
   }
 }
 
@@ -113,7 +115,7 @@ export function appendLog(item: ItemMap, key: string, entry: object): void {
     log = new Y.Array();
     item.set(key, log);
   }
-  (log as Y.Array<object>).push([entry]);
+  (log as Y.Array<object>).push([structuredClone(entry)]);
 }
 
 /** Plain text of a rich-text XmlText (as Lexical writes it): text runs, one line per block. */

@@ -53,7 +53,9 @@ export function numberRecord(value: unknown, min = 0, max = 1e6): Record<string,
   const out: Record<string, number> = {};
   const rec = record(value);
   if (!rec) return out;
-  for (const [k, v] of Object.entries(rec)) {
+  // Sorted keys: replicas receive nested map entries in different orders, and converged snapshots
+  // must serialise identically.
+  for (const [k, v] of Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const n = numOrNull(v, min, max);
     if (n !== null) out[k] = n;
   }

@@ -16,7 +16,7 @@ export function readMeta(doc: Y.Doc): PlanMeta {
   const days = m.get('workingDays');
   const workingDays = Array.isArray(days)
     ? ([...new Set(days.filter((d) => Number.isInteger(d) && d >= 0 && d <= 6))].sort() as Weekday[])
-    : DEFAULT_WORKING_DAYS;
+    : [...DEFAULT_WORKING_DAYS];
   return {
     schemaVersion: int(m.get('schemaVersion'), 0, 0, 1_000),
     kind: 'plan',
@@ -44,7 +44,7 @@ export type MetaPatch = Partial<Pick<PlanMeta, 'name' | 'description' | 'timeZon
 export function updateMeta(doc: Y.Doc, editor: Editor, patch: MetaPatch): void {
   doc.transact(() => {
     const m = metaMap(doc);
-    for (const [k, v] of Object.entries(patch)) if (v !== undefined) m.set(k, v);
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) m.set(k, typeof v === 'object' ? structuredClone(v) : v);
   }, editor.origin);
 }
 
@@ -60,7 +60,7 @@ export function createPlan(doc: Y.Doc, editor: Editor, init: PlanInit): void {
     m.set('name', init.name);
     m.set('description', init.description ?? '');
     m.set('timeZone', init.timeZone ?? 'UTC');
-    m.set('workingDays', init.workingDays ?? DEFAULT_WORKING_DAYS);
+    m.set('workingDays', [...(init.workingDays ?? DEFAULT_WORKING_DAYS)]);
     m.set('estimateUnit', 'points');
     m.set('createdAt', editor.now());
     const ranks = initialRanks(DEFAULT_STATUSES.length);
@@ -79,7 +79,7 @@ const UPGRADES: ((doc: Y.Doc, editor: Editor) => void)[] = [
     const m = metaMap(doc);
     if (!m.has('name')) m.set('name', 'Untitled plan');
     if (!m.has('timeZone')) m.set('timeZone', 'UTC');
-    if (!m.has('workingDays')) m.set('workingDays', DEFAULT_WORKING_DAYS);
+    if (!m.has('workingDays')) m.set('workingDays', [...DEFAULT_WORKING_DAYS]);
     if (!m.has('createdAt')) m.set('createdAt', editor.now());
     if (statuses.root(doc).size === 0) {
       const ranks = initialRanks(DEFAULT_STATUSES.length);

@@ -12,7 +12,8 @@ export const statuses = defineCollection<Status>(PLAN_ROOT.statuses, (id, m) => 
     name: str(m.get('name'), id).slice(0, 80),
     category: oneOf(m.get('category'), ['todo', 'doing', 'done'] as const, 'todo'),
     rank: str(m.get('rank'), 'i'),
-    wipLimit: limit === null || limit === undefined ? null : int(limit, 0, 0, 10_000)
+    // Garbage reads as "no limit", never as a limit of 0 that would flag every column.
+    wipLimit: typeof limit === 'number' && Number.isFinite(limit) ? int(limit, 0, 0, 10_000) : null
   };
 });
 

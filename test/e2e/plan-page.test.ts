@@ -100,6 +100,23 @@ describe('plan page', () => {
     expect(await cardTitles(ada)).toEqual(['Rack and cable the first GPU nodes']);
     await ada.keyboard.press('Control+Shift+Z');
     await waitForCardTitle(grace, 'Order spare PSUs');
+
+    // Delete from the keyboard: Delete, then the confirmation takes focus; Ctrl+Z brings it back.
+    await ada.getByRole('button', { name: 'Delete Order spare PSUs' }).focus();
+    await ada.keyboard.press('Enter');
+    expect(await ada.evaluate(() => document.activeElement?.textContent)).toBe('Delete card');
+    await ada.keyboard.press('Enter');
+    await grace.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1, null, { timeout: 5_000 });
+    await ada.keyboard.press('Control+z');
+    await waitForCardTitle(grace, 'Order spare PSUs');
+  });
+
+  test('a chosen display name replaces the token name for everyone', async () => {
+    await grace.getByRole('button', { name: /Your name: Grace Hopper/ }).click();
+    await grace.getByLabel('Your name').fill('Rear Admiral Hopper');
+    await grace.getByLabel('Your name').press('Enter');
+    await ada.getByText('Rear Admiral Hopper').waitFor({ timeout: 5_000 });
+    expect(await grace.getByRole('button', { name: /Your name: Rear Admiral Hopper/ }).isVisible()).toBe(true);
   });
 
   test('offline edits are counted, kept, and reach the other page after the server restarts', async () => {
@@ -117,6 +134,10 @@ describe('plan page', () => {
     await waitForCardTitle(grace, 'Edited while the server was down', 15_000);
     await waitForCardTitle(grace, 'Second offline edit', 5_000);
     await ada.waitForFunction(() => document.querySelector('[data-state]')?.textContent?.includes('All changes saved'), null, { timeout: 10_000 });
+    // Both re-announce their presence on reconnect, so each sees the other again at once.
+    for (const page of [ada, grace]) {
+      await page.waitForFunction(() => document.querySelectorAll('[aria-label="People here"] li').length === 2, null, { timeout: 5_000 });
+    }
   });
 
   test('a viewer link opens the plan with editing disabled', async () => {
@@ -126,8 +147,9 @@ describe('plan page', () => {
     expect(await vera.getByLabel('New card').isDisabled()).toBe(true);
     expect(await vera.locator('tbody input[data-field="title"]').first().isDisabled()).toBe(true);
     expect(await vera.locator('tbody select').first().isDisabled()).toBe(true);
-    expect(await vera.getByText('View only').isVisible()).toBe(true);
+    expect(await vera.getByText('View only', { exact: true }).isVisible()).toBe(true);
     expect(await vera.getByRole('button', { name: 'Share' }).count()).toBe(0);
+    await screenshot(vera, 'plan-viewer-light');
   });
 
   test('a token for another room is refused with the reason', async () => {
@@ -135,6 +157,15 @@ describe('plan page', () => {
     const page = await openPlan(server.token(other, 'editor', 'Eve'));
     await waitForConnection(page, 'refused', 15_000);
     expect(await page.getByRole('alert').textContent()).toContain('the token does not grant this room');
+    await screenshot(page, 'plan-refused-light');
+    await page.close();
+  });
+
+  test('an expired token ends the session with the close reason, and no reconnect loop', async () => {
+    const page = await openPlan(server.token(room, 'editor', 'Shorty', 2));
+    await waitForConnection(page, 'connected');
+    await waitForConnection(page, 'refused', 8_000);
+    expect(await page.getByRole('alert').textContent()).toContain('token expired');
     await page.close();
   });
 
@@ -157,6 +188,15 @@ describe('plan page', () => {
     await waitForConnection(shared, 'connected');
     expect(await shared.getByLabel('New card').isDisabled()).toBe(true);
     await shared.close();
+
+    // New plan from the plan page: the app moves to it without a reload and drops the token.
+    await admin.getByRole('button', { name: 'New plan' }).click();
+    await admin.getByLabel('Plan name').fill('Retro board');
+    await admin.getByLabel('Plan name').press('Enter');
+    await admin.waitForFunction(() => document.querySelector('h1')?.textContent === 'Retro board', null, { timeout: 5_000 });
+    await waitForConnection(admin, 'connected');
+    await admin.waitForFunction(() => !location.search.includes('token='), null, { timeout: 2_000 });
+    expect(admin.url()).toMatch(/\/p\/retro-board/);
   });
 
   test('screenshots at 1280x800 in light and dark', async () => {
@@ -167,6 +207,21 @@ describe('plan page', () => {
     await waitForCardTitle(dark, 'Negotiate colo power contract');
     await dark.waitForFunction(() => document.querySelectorAll('[aria-label="People here"] li').length >= 3, null, { timeout: 5_000 });
     await screenshot(dark, 'plan-dark');
+
+    // Transient states a person meets: confirming a delete, editing one's name.
+    await dark.getByRole('button', { name: 'Delete Negotiate colo power contract' }).click();
+    await dark.getByRole('button', { name: 'Your name: Dora Dark. Change name' }).click();
+    await screenshot(dark, 'plan-dark-confirm-and-rename');
+    await dark.keyboard.press('Escape');
+    await dark.getByRole('button', { name: 'Keep' }).click();
+
+    // The toggle overrides the system preference, and the choice survives a reload.
+    await dark.getByRole('button', { name: /Change theme/ }).click();
+    expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await dark.reload();
+    await waitForConnection(dark, 'connected');
+    expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await screenshot(dark, 'plan-light-by-toggle');
 
     const landing = await (await newContext(browser, 'dark')).newPage();
     contexts.push(landing.context());

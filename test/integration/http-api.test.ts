@@ -36,6 +36,11 @@ describe('HTTP API', () => {
     const bad = await call('/api/session', 'nope');
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'malformed' });
+    // With a room: does it exist, and does the token grant it?
+    const room = await server.createPlan('Session');
+    expect((await call(`/api/session?room=${room}`, server.token(room, 'viewer'))).status).toBe(200);
+    expect((await call(`/api/session?room=${room}`, server.token('elsewhere', 'viewer'))).status).toBe(403);
+    expect((await call('/api/session?room=missing-room', server.token('*', 'admin'))).status).toBe(404);
   });
 
   it('an admin creates a plan and gets an admin link that opens it', async () => {

@@ -1,0 +1,147 @@
+/**
+ * The runes bridge over one open room: turns provider, store and browser events into reactive
+ * state a component can read (`state`, `label`, `pending`, `session`, …). The decisions live in the
+ * plain modules beside it (status.ts, pending.ts, clock.ts); this file only listens and stores.
+ */
+import type { WebsocketProvider } from 'y-websocket';
+import { describeClose, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
+import { ApiError } from '../api/http.ts';
+import { fetchSession, type Session } from '../api/plenary.ts';
+import { cachedSession, cacheSession } from '../auth/tokens.ts';
+import { ServerClock } from './clock.ts';
+import { PendingEdits } from './pending.ts';
+import { openRoom, type Room } from './provider.ts';
+import { connectionState, describeSaving, PROBE_AFTER_FAILURES, type ConnectionFacts } from './status.ts';
+
+export class Connection {
+  readonly room: Room;
+  readonly clock = new ServerClock();
+  /** Server-corrected time, for every mutation's history stamps. */
+  readonly now = this.clock.now;
+
+  #facts: ConnectionFacts = $state({
+    browserOnline: navigator.onLine,
+    socketOpen: false,
+    everConnected: false,
+    unreachable: false,
+    refusal: null
+  });
+  pending = $state(0);
+  synced = $state(false);
+  /** Who the token says we are; the cached copy first, so a reload while offline still knows. */
+  session = $state<Session | null>(null);
+
+  readonly state = $derived(connectionState(this.#facts));
+  readonly refusal = $derived(this.#facts.refusal);
+  readonly label = $derived(describeSaving(this.state, this.pending, this.synced));
+
+  #failures = 0;
+  #pendingEdits: PendingEdits;
+  #cleanup: (() => void)[] = [];
+
+  constructor(
+    readonly roomName: string,
+    private readonly token: string,
+    /** Told each time the session is (re)learned: the cached copy first, then the server's. */
+    private readonly onSession: (session: Session) => void = () => {}
+  ) {
+    this.session = cachedSession(roomName);
+    this.room = openRoom(roomName, token);
+    if (this.session) onSession(this.session);
+    const { provider } = this.room;
+    this.#pendingEdits = new PendingEdits(this.room.doc, this.room.isRemote, (n) => (this.pending = n));
+
+    // Plenary's ack (type 100): sent only because we asked with ack=1. Signature as in
+    // y-websocket's own handlers: (encoder, decoder, provider, emitSynced, messageType).
+    provider.messageHandlers[MESSAGE_ACK] = (_encoder, decoder) => {
+      const ack = readAckBody(decoder);
+      this.clock.sample(ack.serverTime);
+      this.#pendingEdits.ack(ack.clocks);
+    };
+
+    this.#listen(provider);
+    void this.#probe();
+  }
+
+  #listen(provider: WebsocketProvider): void {
+    const onStatus = ({ status }: { status: string }) => {
+      const open = status === 'connected';
+      this.#facts.socketOpen = open;
+      this.#pendingEdits.setConnected(open);
+      if (open) {
+        this.#facts.everConnected = true;
+        this.#facts.unreachable = false;
+        this.#failures = 0;
+      }
+    };
+    const onSync = (synced: boolean) => (this.synced = synced);
+    // Emitted before y-websocket resets `wsconnected`, so it still tells whether this socket opened.
+    const onConnectionClose = () => {
+      if (provider.wsconnected) return;
+      this.#failures++;
+      // An HTTP upgrade refusal looks like any network failure to a browser socket: ask why.
+      if (this.#failures % PROBE_AFTER_FAILURES === 0) void this.#probe();
+    };
+    // y-websocket 3.1 stops reconnecting on 4400–4499 and says so with 'closed'.
+    const onClosed = ({ code, reason }: { code: number; reason: string }) => {
+      this.#refuse(describeClose(code)?.reason ?? (reason || `connection closed (${code})`));
+    };
+    const onOnline = () => {
+      this.#facts.browserOnline = true;
+      if (this.#facts.refusal === null) provider.connect();
+    };
+    const onOffline = () => (this.#facts.browserOnline = false);
+
+    provider.on('status', onStatus);
+    provider.on('sync', onSync);
+    provider.on('connection-close', onConnectionClose);
+    provider.on('closed', onClosed);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    this.#cleanup.push(() => {
+      provider.off('status', onStatus);
+      provider.off('sync', onSync);
+      provider.off('connection-close', onConnectionClose);
+      provider.off('closed', onClosed);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+    });
+  }
+
+  /** Learns the session (role, name) and, when the socket keeps failing, the reason. */
+  async #probe(): Promise<void> {
+    try {
+      const session = await fetchSession(this.token, this.roomName);
+      this.#facts.unreachable = false;
+      // /api/session checks the token, not the room: a token for another room is refused at the
+      // upgrade with 403, which a browser socket cannot see, so compare the scope here.
+      if (!scopeCovers(session.room, this.roomName)) return this.#refuse('the token does not grant this room');
+      this.session = session;
+      cacheSession(this.roomName, session);
+      this.onSession(session);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.refused) this.#refuse(err.message);
+      else if (!this.#facts.socketOpen) this.#facts.unreachable = true;
+    }
+  }
+
+  #refuse(reason: string): void {
+    this.#facts.refusal = reason;
+    this.room.provider.disconnect();
+  }
+
+  /** Try again after a refusal, e.g. once the person has a new link. */
+  retry(): void {
+    this.#facts.refusal = null;
+    this.#failures = 0;
+    this.room.provider.connect();
+    void this.#probe();
+  }
+
+  destroy(): void {
+    for (const fn of this.#cleanup) fn();
+    this.#pendingEdits.destroy();
+    this.room.destroy();
+  }
+}
