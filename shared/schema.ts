@@ -33,7 +33,7 @@ export const PLAN_ROOT = {
   sprints: 'sprints',
   /** Y.Map<epicId, Y.Map> — Epic fields. */
   epics: 'epics',
-  /** Y.Map<cardId, Y.Map> — Card fields; `description` Y.XmlText, `history`/`estimates` Y.Array. */
+  /** Y.Map<cardId, Y.Map> — Card fields; `description` Y.XmlText, `history`/`estimates`/`comments` Y.Array. */
   cards: 'cards',
   /** Y.Map<raidId, Y.Map> — RaidItem fields; `description`/`response` Y.XmlText, `history` Y.Array. */
   raid: 'raid',
@@ -132,6 +132,9 @@ export type Epic = { id: string; name: string; rank: string };
 /** One status change of a card: append-only. `from` is null when the card was created. */
 export type StatusChange = { at: number; from: string | null; to: string; actor: string };
 
+/** A comment on a card: append-only; `mentions` are member ids named with @ in the text. */
+export type Comment = { id: string; at: number; actor: string; text: string; mentions: string[] };
+
 /** One estimate change of a card: append-only. */
 export type EstimateChange = { at: number; from: number | null; to: number | null; actor: string };
 
@@ -156,6 +159,7 @@ export type Card = {
   descriptionText: string;
   history: StatusChange[];
   estimates: EstimateChange[];
+  comments: Comment[];
 };
 
 export type RaidKind = 'risk' | 'assumption' | 'issue' | 'dependency';

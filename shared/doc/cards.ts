@@ -5,7 +5,8 @@
  * concurrent moves: both moves are recorded, the converged status is the last writer's.
  */
 import * as Y from 'yjs';
-import { PLAN_ROOT, type Card, type EstimateChange, type StatusChange } from '../schema.ts';
+import { newId } from '../ids.ts';
+import { PLAN_ROOT, type Card, type Comment, type EstimateChange, type StatusChange } from '../schema.ts';
 import { appendLog, defineCollection, plainText, readLog, type ItemMap } from './collection.ts';
 import { isoDate, num, numOrNull, str, strArray, strOrNull } from './fields.ts';
 import type { Editor } from './origin.ts';
@@ -13,6 +14,11 @@ import type { Editor } from './origin.ts';
 const readStatusChange = (e: Record<string, unknown>): StatusChange | null =>
   typeof e.to === 'string'
     ? { at: num(e.at, 0, 0), from: strOrNull(e.from), to: e.to, actor: str(e.actor, 'unknown') }
+    : null;
+
+const readComment = (e: Record<string, unknown>): Comment | null =>
+  typeof e.id === 'string' && typeof e.text === 'string'
+    ? { id: e.id, at: num(e.at, 0, 0), actor: str(e.actor, 'unknown'), text: str(e.text).slice(0, 10_000), mentions: strArray(e.mentions, 50) }
     : null;
 
 const readEstimateChange = (e: Record<string, unknown>): EstimateChange | null =>
@@ -35,7 +41,8 @@ function decodeCard(id: string, m: ItemMap): Card {
     createdBy: str(m.get('createdBy'), 'unknown'),
     descriptionText: plainText(m.get('description')),
     history: readLog(m, 'history', readStatusChange),
-    estimates: readLog(m, 'estimates', readEstimateChange)
+    estimates: readLog(m, 'estimates', readEstimateChange),
+    comments: readLog(m, 'comments', readComment)
   };
 }
 
@@ -59,7 +66,8 @@ export function addCard(doc: Y.Doc, editor: Editor, init: NewCard, id?: string):
       nested: () => ({
         description: new Y.XmlText(),
         history: Y.Array.from([{ at, from: null, to: status, actor: editor.actor }]),
-        estimates: Y.Array.from(points === null ? [] : [{ at, from: null, to: points, actor: editor.actor }])
+        estimates: Y.Array.from(points === null ? [] : [{ at, from: null, to: points, actor: editor.actor }]),
+        comments: new Y.Array()
       })
     }
   );
@@ -100,4 +108,14 @@ export function estimateCard(doc: Y.Doc, editor: Editor, id: string, points: num
 export function cardDescription(doc: Y.Doc, id: string): Y.XmlText | null {
   const d = cards.item(doc, id)?.get('description');
   return d instanceof Y.XmlText ? d : null;
+}
+
+/** Appends a comment; `mentions` are the member ids the text names. Returns the comment id. */
+export function addComment(doc: Y.Doc, editor: Editor, cardId: string, text: string, mentions: string[] = []): string | null {
+  const m = cards.item(doc, cardId);
+  const clean = text.trim().slice(0, 10_000);
+  if (!m || !clean) return null;
+  const id = newId();
+  doc.transact(() => appendLog(m, 'comments', { id, at: editor.now(), actor: editor.actor, text: clean, mentions: [...new Set(mentions)] }), editor.origin);
+  return id;
 }

@@ -662,7 +662,8 @@ describe('a peer writing garbage', () => {
         createdBy: 'unknown',
         descriptionText: '',
         history: [],
-        estimates: []
+        estimates: [],
+        comments: []
       }
     ]);
     expect(cardDescription(doc, 'c1')).toBeNull();
