@@ -95,7 +95,9 @@ export class Connection implements Peer {
   send(frame: Uint8Array): void {
     if (this.closed) return;
     // A peer that cannot keep up is closed rather than buffered without bound.
-    if (this.ws.bufferedAmount + frame.length > this.limits.sendHighWaterBytes) return this.close('slowConsumer');
+    // Only a backlog counts: one frame larger than the mark (a big document's initial sync) is fine.
+    const queued = this.ws.bufferedAmount;
+    if (queued > 0 && queued + frame.length > this.limits.sendHighWaterBytes) return this.close('slowConsumer');
     this.ws.send(frame, { binary: true });
     this.metrics.bytesOut.inc(frame.length);
   }

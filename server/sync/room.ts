@@ -24,6 +24,7 @@ import {
 import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
 import { awarenessEntries } from './awareness-update.ts';
+import { Shadowed } from './safe-apply.ts';
 
 /** What a room needs of a connection. */
 export interface Peer {
@@ -83,6 +84,7 @@ export class Room {
   compacting = false;
   idleTimer: NodeJS.Timeout | null = null;
   destroyed = false;
+  private shadow: Shadowed | null = null;
 
   constructor(
     readonly name: string,
@@ -98,6 +100,7 @@ export class Room {
   /** Called once loading finished: from here on every doc change goes through the commit path. */
   startTracking(): void {
     this.sizeBytes = Y.encodeStateAsUpdate(this.doc).length;
+    this.shadow = new Shadowed(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwarenessUpdate(change, origin)
@@ -109,16 +112,18 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    const peer = this.peerOf(origin);
+    // Peers' updates went through the shadow already; the server's and the bus's did not.
+    if (!peer) this.shadow?.follow(update);
     this.sizeBytes += update.length;
     this.fullStateFrame = null;
     this.stateVectorFrame = null;
     if (origin === FROM_BUS) {
       // Committed by another server: nothing to store, only to show.
       const frame = encodeSyncUpdate(update);
-      for (const peer of this.peers) peer.send(frame);
+      for (const p of this.peers) p.send(frame);
       return;
     }
-    const peer = this.peerOf(origin);
     this.pending.push({
       room: this.name,
       data: update,
@@ -208,8 +213,8 @@ export class Room {
     } catch (err) {
       throw new ProtocolError('invalidUpdate', (err as Error).message);
     }
+    if (!this.shadow!.apply(update, peer)) throw new ProtocolError('invalidUpdate', 'update does not apply');
     if (peer.wantsAck) this.noteAck(peer, decoded.structs);
-    Y.applyUpdate(this.doc, update, peer);
     // A duplicate changes nothing and emits no doc update; the ack still has to go out.
     if (peer.wantsAck && !this.uncommitted) this.hooks.schedule(this);
   }
@@ -325,6 +330,7 @@ export class Room {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.awareness.destroy();
+    this.shadow?.destroy();
     this.doc.destroy();
   }
 }

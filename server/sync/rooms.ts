@@ -12,6 +12,7 @@ import type { DocStore, LoadedRoom } from '../persistence/store.ts';
 import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
+import { Shadowed } from './safe-apply.ts';
 
 export type RoomsOptions = {
   store: DocStore;
@@ -197,19 +198,29 @@ export class Rooms {
         return false;
       }
     }
+    if (!loaded.updates.length) return true;
+    // Fast path: one merged apply. If any entry is bad, go entry by entry through a shadow, so a
+    // torn entry is skipped whole instead of half-applied.
+    const probe = new Shadowed(doc);
     try {
-      if (loaded.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(loaded.updates.map((u) => u.data)));
-    } catch {
-      for (const u of loaded.updates) {
-        try {
-          Y.decodeUpdate(u.data);
-          Y.applyUpdate(doc, u.data);
-        } catch (err) {
-          this.opts.log.error({ err, room: name, updateId: u.id }, 'skipping unreadable stored update');
-        }
+      try {
+        if (probe.apply(Y.mergeUpdates(loaded.updates.map((u) => u.data)), null)) return true;
+      } catch {
+        /* mergeUpdates refused an entry: go one by one */
       }
+      for (const u of loaded.updates) {
+        let ok = false;
+        try {
+          ok = probe.apply(u.data, null);
+        } catch {
+          ok = false;
+        }
+        if (!ok) this.opts.log.error({ room: name, updateId: u.id }, 'skipping unreadable stored update');
+      }
+      return true;
+    } finally {
+      probe.destroy();
     }
-    return true;
   }
 
   private install(room: Room, loaded: LoadedRoom): Room {

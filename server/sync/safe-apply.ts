@@ -1,0 +1,46 @@
+/**
+ * Applying a client's update without ever leaving a document half-changed.
+ *
+ * `Y.decodeUpdate` accepts some updates that `Y.applyUpdate` then throws on part-way (a torn
+ * update, a zero-length delete range), after it has already integrated some structs. Yjs has no
+ * rollback, so the update is first applied to a shadow replica; only if that succeeds does it touch
+ * the real document. A failure costs one rebuild of the shadow from the real document, which is
+ * still clean. The price is a second copy of each resident document.
+ */
+import * as Y from 'yjs';
+
+export class Shadowed {
+  private shadow: Y.Doc;
+
+  constructor(private readonly doc: Y.Doc) {
+    this.shadow = clone(doc);
+  }
+
+  /** Applies to the real doc only if the shadow took it; false (nothing changed) otherwise. */
+  apply(update: Uint8Array, origin: unknown): boolean {
+    try {
+      Y.applyUpdate(this.shadow, update);
+    } catch {
+      this.shadow.destroy();
+      this.shadow = clone(this.doc);
+      return false;
+    }
+    Y.applyUpdate(this.doc, update, origin);
+    return true;
+  }
+
+  /** Keeps the shadow in step with changes that did not come through `apply` (server, bus). */
+  follow(update: Uint8Array): void {
+    Y.applyUpdate(this.shadow, update);
+  }
+
+  destroy(): void {
+    this.shadow.destroy();
+  }
+}
+
+function clone(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc({ gc: doc.gc });
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
