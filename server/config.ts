@@ -43,7 +43,8 @@ const ENV_LIMITS: Record<keyof Limits, string> = {
   awarenessBurst: 'MAX_AWARENESS_BURST',
   maxDocumentBytes: 'MAX_DOCUMENT_BYTES',
   sendHighWaterBytes: 'SEND_HIGH_WATER_BYTES',
-  awarenessFlushMs: 'AWARENESS_FLUSH_MS'
+  awarenessFlushMs: 'AWARENESS_FLUSH_MS',
+  maxPrivateBytes: 'MAX_PRIVATE_BYTES'
 };
 
 export class ConfigError extends Error {

@@ -17,6 +17,8 @@ import { createMemoryStore } from './persistence/memory.ts';
 import { openPostgresStore } from './persistence/postgres.ts';
 import { openSqliteStore } from './persistence/sqlite.ts';
 import type { DocStore } from './persistence/store.ts';
+import { EXTENSIONS } from './extensions/index.ts';
+import type { RoomExtension } from './extensions/extension.ts';
 import type { FanoutBus } from './fanout/bus.ts';
 import { openRedisBus } from './fanout/redis.ts';
 import { Rooms } from './sync/rooms.ts';
@@ -45,14 +47,14 @@ export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'clie
 
 export async function startPlenary(
   config: Config,
-  options: { store?: DocStore; bus?: FanoutBus; log?: Logger; clientDir?: string } = {}
+  options: { store?: DocStore; bus?: FanoutBus; log?: Logger; clientDir?: string; extensions?: readonly RoomExtension[] } = {}
 ): Promise<PlenaryServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = options.store ?? (await openStore(config));
   const bus = options.bus ?? (config.bus ? await openRedisBus(config.bus) : undefined);
   const secret = loadSecret(config.dataDir, config.secret);
   const metrics = createMetrics();
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus });
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, extensions: options.extensions ?? EXTENSIONS });
   const sync = new SyncServer(rooms, config.limits, metrics, log);
   const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which

@@ -16,6 +16,9 @@
  * (`?ack=1`), so a stock client never receives a type it does not know:
  *
  *   server → client   [100 ack][serverTime][n][(clientId, clock) × n]
+ *   both ways         [101 private][extension name][JSON]   a message for one server extension
+ *                                                          (poker votes, retro cards) that must
+ *                                                          not pass through the shared document
  *
  * An ack is sent after the sender's update is committed to the store. It carries, for every Yjs
  * client id in the acknowledged updates, the highest clock now durable, and the server's clock, so
@@ -35,6 +38,7 @@ export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_ACK = 100;
+export const MESSAGE_PRIVATE = 101;
 
 export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;
@@ -56,6 +60,7 @@ export const CLOSE = {
   tokenExpired: { code: 4401, reason: 'token expired' },
   forbidden: { code: 4403, reason: 'not allowed in this room' },
   unknownMessageType: { code: 4405, reason: 'unknown message type' },
+  forbiddenWrite: { code: 4406, reason: 'your role may not change this part of the document' },
   frameTooLarge: { code: 4413, reason: 'frame too large' },
   awarenessTooLarge: { code: 4414, reason: 'presence payload too large' },
   documentTooLarge: { code: 4415, reason: 'document size limit reached' },
@@ -98,7 +103,8 @@ export const LIMITS = {
   awarenessBurst: 300,
   maxDocumentBytes: 64 * 1024 * 1024,
   sendHighWaterBytes: 16 * 1024 * 1024,
-  awarenessFlushMs: 40
+  awarenessFlushMs: 40,
+  maxPrivateBytes: 64 * 1024
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };
@@ -145,6 +151,7 @@ export type ClientFrame =
   | { type: 'sync-update'; update: Uint8Array }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
+  | { type: 'private'; extension: string; payload: unknown }
   | { type: 'auth'; payload: Uint8Array };
 
 /** A named protocol failure: carries which close to send. */
@@ -181,6 +188,18 @@ export function parseClientFrame(frame: Uint8Array): ClientFrame {
       case MESSAGE_AUTH:
         parsed = { type: 'auth', payload: decoding.readTailAsUint8Array(decoder) };
         break;
+      case MESSAGE_PRIVATE: {
+        const extension = decoding.readVarString(decoder);
+        const json = decoding.readVarString(decoder);
+        let payload: unknown;
+        try {
+          payload = JSON.parse(json);
+        } catch {
+          throw new ProtocolError('malformedFrame', 'private message is not JSON');
+        }
+        parsed = { type: 'private', extension, payload };
+        break;
+      }
       default:
         throw new ProtocolError('unknownMessageType', `type ${type}`);
     }
@@ -226,6 +245,25 @@ export function decodePermissionDenied(frame: Uint8Array): string | null {
     if (decoding.readVarUint(decoder) !== MESSAGE_AUTH) return null;
     if (decoding.readVarUint(decoder) !== AUTH_PERMISSION_DENIED) return null;
     return decoding.readVarString(decoder);
+  } catch {
+    return null;
+  }
+}
+
+/** A private message for (or from) one server extension. */
+export function encodePrivate(extension: string, payload: unknown): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_PRIVATE);
+  encoding.writeVarString(encoder, extension);
+  encoding.writeVarString(encoder, JSON.stringify(payload));
+  return encoding.toUint8Array(encoder);
+}
+
+/** Reads a private message after its type byte (inside a client's message handler). */
+export function readPrivateBody(decoder: decoding.Decoder): { extension: string; payload: unknown } | null {
+  try {
+    const extension = decoding.readVarString(decoder);
+    return { extension, payload: JSON.parse(decoding.readVarString(decoder)) };
   } catch {
     return null;
   }

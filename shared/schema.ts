@@ -46,7 +46,9 @@ export const PLAN_ROOT = {
   /** Y.Map<decisionId, Y.Map> — Decision fields. */
   decisions: 'decisions',
   /** Y.Map<retroRoom, Y.Map> — RetroLink fields: retros are documents of their own. */
-  retros: 'retros'
+  retros: 'retros',
+  /** Y.Map<cardId, Y.Map> — planning poker rounds; written only by the server (ROOT_WRITERS). */
+  poker: 'poker'
 } as const;
 
 /** Top-level types of a retro document (issue: retrospectives builds on these). */
@@ -254,6 +256,20 @@ export type PlanSnapshot = {
   dependencies: Dependency[];
   decisions: Decision[];
   retros: RetroLink[];
+};
+
+/** Who may write a top-level type: a minimum role, or only the server (on a client's request). */
+export type Writer = 'viewer' | 'editor' | 'facilitator' | 'admin' | 'server';
+
+/**
+ * Write restrictions per room kind, enforced by the server on every incoming update; roots not
+ * listed are open to editors and above. A restricted root is changed by the server itself when a
+ * client with the right role asks over a private message (see shared/protocol.ts), so secrets such
+ * as poker votes never pass through the shared document before they are revealed.
+ */
+export const ROOT_WRITERS: Record<string, Record<string, Writer>> = {
+  plan: { poker: 'server' },
+  retro: {}
 };
 
 /** Columns of a new plan. */

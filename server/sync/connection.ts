@@ -18,6 +18,8 @@ export class Connection implements Peer {
   toldReadOnly = false;
   readonly author: string;
   readonly canWrite: boolean;
+  readonly role: Claims['role'];
+  readonly name: string;
   private room: Room | null = null;
   /** Frames that arrived while the room was loading; bounded by the rate limits. */
   private queued: Uint8Array[] = [];
@@ -40,6 +42,8 @@ export class Connection implements Peer {
     private readonly onClosed: (conn: Connection) => void
   ) {
     this.author = claims.sub;
+    this.role = claims.role;
+    this.name = claims.name;
     this.canWrite = claims.role !== 'viewer';
     this.log = log.child({ conn: this.id, room: roomName, user: claims.sub, role: claims.role });
     this.messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
@@ -83,6 +87,7 @@ export class Connection implements Peer {
     try {
       const frame = parseClientFrame(bytes);
       if (frame.type === 'awareness' && !this.awarenessRate.take(1)) throw new ProtocolError('awarenessRate');
+      if (frame.type === 'private' && bytes.length > this.limits.maxPrivateBytes) throw new ProtocolError('frameTooLarge', 'private message');
       this.room!.receive(this, frame);
     } catch (err) {
       if (err instanceof ProtocolError) return this.close(err.close, err.message);

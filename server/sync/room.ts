@@ -19,12 +19,14 @@ import {
   encodeSyncUpdate,
   ProtocolError,
   type ClientFrame,
-  type Limits
+  type Limits,
+  type Role
 } from '../../shared/protocol.ts';
 import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
 import { awarenessEntries } from './awareness-update.ts';
 import { Shadowed } from './safe-apply.ts';
+import { forbiddenRoots, refusedRoot } from './write-policy.ts';
 
 /** What a room needs of a connection. */
 export interface Peer {
@@ -32,6 +34,9 @@ export interface Peer {
   /** The token's user id: stored as the author of this peer's updates. */
   readonly author: string;
   readonly canWrite: boolean;
+  readonly role: Role;
+  /** Display name from the token. */
+  readonly name: string;
   readonly wantsAck: boolean;
   send(frame: Uint8Array): void;
   close(name: ProtocolError['close'], detail?: string): void;
@@ -55,6 +60,10 @@ export type RoomHooks = {
   now(): number;
   /** A viewer's write was dropped (counted; the connection stays open). */
   droppedWrite(): void;
+  /** A private message for a server extension. */
+  privateMessage(room: Room, peer: Peer, extension: string, payload: unknown): void;
+  /** A peer left (extensions may forget it). */
+  peerLeft(room: Room, peer: Peer): void;
 };
 
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
@@ -154,6 +163,7 @@ export class Room {
     this.pendingAcks.delete(peer);
     this.waitingJoins = this.waitingJoins.filter((w) => w.peer !== peer);
     if (peer.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+    this.hooks.peerLeft(this, peer);
   }
 
   /** Handles one parsed frame from a peer. Throws ProtocolError for violations. */
@@ -171,6 +181,8 @@ export class Room {
         return;
       case 'auth':
         return; // clients have nothing to say in the auth sub-protocol; ignore like the reference server
+      case 'private':
+        return this.hooks.privateMessage(this, peer, frame.extension, frame.payload);
     }
   }
 
@@ -207,11 +219,18 @@ export class Room {
       return;
     }
     if (this.sizeBytes + update.length > this.limits.maxDocumentBytes) throw new ProtocolError('documentTooLarge');
-    let decoded: { structs: { id: { client: number; clock: number }; length: number }[] };
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
       decoded = Y.decodeUpdate(update);
     } catch (err) {
       throw new ProtocolError('invalidUpdate', (err as Error).message);
+    }
+    const forbidden = forbiddenRoots(this.kind, peer.role);
+    if (forbidden) {
+      const root = refusedRoot(this.doc, forbidden, decoded as unknown as Parameters<typeof refusedRoot>[2]);
+      // Parts that resolve to nothing the server knows cannot be checked: refused as invalid.
+      if (root === '?') throw new ProtocolError('invalidUpdate', 'refers to unknown items');
+      if (root !== null) throw new ProtocolError('forbiddenWrite', root);
     }
     if (!this.shadow!.apply(update, peer)) throw new ProtocolError('invalidUpdate', 'update does not apply');
     if (peer.wantsAck) this.noteAck(peer, decoded.structs);
@@ -219,7 +238,7 @@ export class Room {
     if (peer.wantsAck && !this.uncommitted) this.hooks.schedule(this);
   }
 
-  private noteAck(peer: Peer, structs: { id: { client: number; clock: number }; length: number }[]): void {
+  private noteAck(peer: Peer, structs: readonly { id: { client: number; clock: number }; length: number }[]): void {
     let clocks = this.pendingAcks.get(peer);
     if (!clocks) this.pendingAcks.set(peer, (clocks = new Map()));
     for (const s of structs) {

@@ -13,6 +13,8 @@ import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
 import { Shadowed } from './safe-apply.ts';
+import type { RoomExtension } from '../extensions/extension.ts';
+import { ExtensionHost } from '../extensions/host.ts';
 
 export type RoomsOptions = {
   store: DocStore;
@@ -27,6 +29,7 @@ export type RoomsOptions = {
   bus?: FanoutBus;
   /** This server's id on the bus. */
   serverId?: string;
+  extensions?: readonly RoomExtension[];
   now?: () => number;
 };
 
@@ -46,6 +49,7 @@ export class Rooms {
   private readonly serverEditor;
   private readonly busState = new Map<Room, BusState>();
   private readonly serverId: string;
+  private readonly extensions: ExtensionHost;
 
   constructor(private readonly opts: RoomsOptions) {
     this.now = opts.now ?? Date.now;
@@ -61,6 +65,7 @@ export class Rooms {
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
+    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now);
     opts.bus?.onGap(() => this.resident.forEach((room) => void this.repair(room)));
   }
 
@@ -182,7 +187,9 @@ export class Rooms {
     return new Room(name, kind, this.opts.limits, {
       schedule: (r) => this.commit.schedule(r),
       now: this.now,
-      droppedWrite: () => this.opts.metrics.droppedWrites.inc()
+      droppedWrite: () => this.opts.metrics.droppedWrites.inc(),
+      privateMessage: (r, peer, ext, payload) => this.extensions.message(r, peer, ext, payload),
+      peerLeft: (r, peer) => this.extensions.left(r, peer)
     });
   }
 
@@ -256,6 +263,7 @@ export class Rooms {
 
   private drop(room: Room): void {
     if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    this.extensions.unloaded(room);
     const bus = this.busState.get(room);
     this.busState.delete(room);
     void bus?.unsubscribe();

@@ -1,0 +1,47 @@
+/**
+ * Room extensions: server-side capabilities that act on a room's document for a client, when the
+ * shared document itself must not carry the request (a poker vote before the reveal, a private or
+ * anonymous retro card) or when only some roles may make the change (the retro phase). A client
+ * sends a private message (shared/protocol.ts, type 101) naming the extension; the extension checks
+ * the sender's role, keeps secrets in its per-room state, and writes to the document through the
+ * typed accessors with an editor whose origin says the server made the change for that person.
+ * Writes to restricted roots (ROOT_WRITERS in shared/schema.ts) are possible only this way.
+ */
+import type * as Y from 'yjs';
+import type { Editor } from '../../shared/doc/origin.ts';
+import type { Role } from '../../shared/protocol.ts';
+
+/** What an extension may know about a connected person. */
+export type PeerInfo = { id: string; userId: string; name: string; role: Role; private: boolean };
+
+export type ExtensionContext = {
+  readonly room: string;
+  readonly kind: string;
+  readonly doc: Y.Doc;
+  /** An editor for writes made on behalf of `peer` (origin kind 'server', actor the user). */
+  editorFor(peer: PeerInfo): Editor;
+  /** Per-room state of this extension, dropped when the room unloads. */
+  readonly state: Map<string, unknown>;
+  /** Sends a private message to one peer (only peers that opted in can receive it). */
+  reply(peer: PeerInfo, payload: unknown): void;
+  peers(): PeerInfo[];
+};
+
+export interface RoomExtension {
+  /** The name clients address in private messages, e.g. 'poker'. */
+  readonly name: string;
+  /** Room kinds it serves, e.g. ['plan']. */
+  readonly kinds: readonly string[];
+  /** A private message from `peer`. Throwing ExtensionRefusal sends the reason back to the peer. */
+  onMessage(ctx: ExtensionContext, peer: PeerInfo, payload: unknown): void;
+  onLeave?(ctx: ExtensionContext, peer: PeerInfo): void;
+  onUnload?(ctx: ExtensionContext): void;
+}
+
+/** A request an extension turns down (wrong role, bad payload): answered, never a crash. */
+export class ExtensionRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExtensionRefusal';
+  }
+}
