@@ -15,3 +15,5 @@ export * from './doc/raid.ts';
 export * from './doc/timeline.ts';
 export * from './doc/decisions.ts';
 export * from './doc/snapshot.ts';
+export * from './doc/dependency-rules.ts';
+export * as planning from './planning/index.ts';

@@ -28,6 +28,7 @@ export type Cycle = {
   path: string[];
 };
 
+/** Plain code-unit order of ids: the same on every replica, whatever its locale. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**

@@ -64,7 +64,11 @@ export type Schedule =
       /** Item ids, predecessors first (ties by id). */
       order: string[];
       items: Map<string, ScheduledItem>;
-      /** The last early end date of any item; null for an empty timeline. */
+      /**
+       * The last early end date of any item; null for an empty timeline. When a phase ends last, a
+       * milestone on the next day happens at the moment it finishes, so a milestone's late date may
+       * be the day after `end` without delaying anything.
+       */
       end: string | null;
       /** Critical chains in id order, each from its first item to one finishing at the end. */
       criticalPaths: string[][];

@@ -84,11 +84,11 @@ describe('write policy and private messages', () => {
     stock.provider.ws!.addEventListener('message', (e: { data: ArrayBuffer }) => stockTypes.push(new Uint8Array(e.data)[0]));
 
     // An editor asking is refused, with the reason, to that editor only.
-    other.provider.ws!.send(encodePrivate('pin', { note: 'mine' }));
+    other.provider.ws!.send(encodePrivate('pin', { note: 'mine' }) as Uint8Array<ArrayBuffer>);
     await waitFor(() => otherInbox.length === 1, 'refusal');
     expect(otherInbox[0]).toEqual({ error: 'only a facilitator may pin' });
 
-    fac.provider.ws!.send(encodePrivate('pin', { note: 'decided: 8 points' }));
+    fac.provider.ws!.send(encodePrivate('pin', { note: 'decided: 8 points' }) as Uint8Array<ArrayBuffer>);
     await waitFor(() => facInbox.length === 1, 'facilitator reply');
     expect(facInbox[0]).toEqual({ ok: true });
     await waitFor(() => (stock.doc.getMap('poker').get('pinned') as Y.Map<unknown> | undefined)?.get('note') === 'decided: 8 points', 'pin visible to all');
