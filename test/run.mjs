@@ -12,7 +12,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 const reportFile = path.join(root, 'test-results', 'vitest.json');
 fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-fs.rmSync(reportFile, { force: true });
 
 let failedSetup = 0;
 for (const [what, args] of [
@@ -27,19 +26,31 @@ for (const [what, args] of [
 }
 
 const extra = process.argv.slice(2);
-const vitest = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...extra]);
+// Two passes: unit, contract and integration suites in parallel workers; then the browser suites
+// one file at a time, so Chromium never competes with servers under test for the 2 cores.
+const passes = extra.length
+  ? [['all', extra]]
+  : [
+      ['node', ['test/unit', 'test/integration']],
+      ['browser', ['test/e2e', '--no-file-parallelism']]
+    ];
 
 let passed = 0;
 let failed = failedSetup;
-try {
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  passed = report.numPassedTests;
-  failed += report.numFailedTests;
-  // A file that failed to load has no failed tests but is a failure all the same.
-  failed += report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed')).length;
-} catch {
-  failed += 1;
+for (const [name, args] of passes) {
+  const out = reportFile.replace('.json', `-${name}.json`);
+  fs.rmSync(out, { force: true });
+  const r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args]);
+  try {
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    // A file that failed to load has no failed tests but is a failure all the same.
+    failed += report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed')).length;
+    if (r.status !== 0 && report.numFailedTests === 0 && report.testResults.every((f) => f.status !== 'failed')) failed += 1;
+  } catch {
+    failed += 1;
+  }
 }
-if (vitest.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
