@@ -17,6 +17,11 @@ type ID = { client: number; clock: number };
 type DecodedItem = { id: ID; length: number; parent: string | ID | null; origin: ID | null; rightOrigin: ID | null };
 
 const UNKNOWN = '?';
+/**
+ * Content that was collected with its deleted parent: an edit there (a card edited offline while a
+ * peer deleted it) changes nothing visible, so it is allowed wherever it was.
+ */
+const GONE = '-';
 const RANK: Record<Writer, number> = { viewer: 0, editor: 1, facilitator: 2, admin: 3, server: 4 };
 
 /** The restricted roots of a room kind that `role` may not write, or null when nothing is. */
@@ -32,6 +37,7 @@ function rootOfDocItem(doc: Y.Doc, id: ID): string {
   const state = doc.store.clients.get(id.client);
   if (!state || id.clock >= Y.getState(doc.store, id.client)) return UNKNOWN;
   const item = Y.getItem(doc.store, id as Y.ID) as unknown as { parent?: unknown } | null;
+  if (item && !('parent' in item)) return GONE;
   let type = item && (item.parent as Y.AbstractType<unknown> | null | undefined);
   for (let depth = 0; type && depth < 10_000; depth++) {
     if (!type._item) return type.doc === doc ? Y.findRootTypeKey(type) : UNKNOWN;
@@ -80,10 +86,19 @@ export function rootsTouched(doc: Y.Doc, decoded: { structs: unknown[]; ds: { cl
           c = own.id.clock + own.length;
           continue;
         }
-        const root = rootOfDocItem(doc, { client, clock: c });
-        roots.add(root);
-        if (root === UNKNOWN) break;
-        const item = Y.getItem(doc.store, Y.createID(client, c)) as unknown as { id: ID; length: number };
+        if (!doc.store.clients.has(client) || c >= Y.getState(doc.store, client)) {
+          roots.add(UNKNOWN);
+          break;
+        }
+        // Deleting what the document has already deleted (or garbage-collected) changes nothing. A
+        // stock client's sync step 2 carries its whole delete set, so every reconnect repeats the
+        // deletions of the past: the server's own overwrites in a restricted root, deleted cards.
+        const item = Y.getItem(doc.store, Y.createID(client, c)) as unknown as { id: ID; length: number; deleted: boolean };
+        if (!item.deleted) {
+          const root = rootOfDocItem(doc, { client, clock: c });
+          roots.add(root);
+          if (root === UNKNOWN) break;
+        }
         c = item.id.clock + item.length;
       }
     }
@@ -93,6 +108,6 @@ export function rootsTouched(doc: Y.Doc, decoded: { structs: unknown[]; ds: { cl
 
 /** The first forbidden root an update touches, or null when the write is allowed. */
 export function refusedRoot(doc: Y.Doc, forbidden: Set<string>, decoded: Parameters<typeof rootsTouched>[1]): string | null {
-  for (const root of rootsTouched(doc, decoded)) if (root === UNKNOWN || forbidden.has(root)) return root;
+  for (const root of rootsTouched(doc, decoded)) if (root !== GONE && (root === UNKNOWN || forbidden.has(root))) return root;
   return null;
 }
