@@ -16,4 +16,5 @@ export * from './doc/timeline.ts';
 export * from './doc/decisions.ts';
 export * from './doc/snapshot.ts';
 export * from './doc/dependency-rules.ts';
+export * from './doc/gates.ts';
 export * as planning from './planning/index.ts';

@@ -23,7 +23,7 @@ export const SCHEMA_VERSION = 1;
 
 /** Top-level types of a plan document: name → Yjs type. */
 export const PLAN_ROOT = {
-  /** Y.Map<string, JSON> — PlanMeta fields. */
+  /** Y.Map<string, JSON> — PlanMeta fields, plus `meeting`: MeetingTimer (addition, steering). */
   meta: 'meta',
   /** Y.Map<memberId, Y.Map> — Member fields; `capacity` is a nested Y.Map<sprintId, number>. */
   members: 'members',
@@ -33,9 +33,9 @@ export const PLAN_ROOT = {
   sprints: 'sprints',
   /** Y.Map<epicId, Y.Map> — Epic fields. */
   epics: 'epics',
-  /** Y.Map<cardId, Y.Map> — Card fields; `description` Y.XmlText, `history`/`estimates`/`comments` Y.Array. */
+  /** Y.Map<cardId, Y.Map> — Card fields; `description` Y.XmlText, `history`/`sprintHistory`/`estimates`/`comments` Y.Array. */
   cards: 'cards',
-  /** Y.Map<raidId, Y.Map> — RaidItem fields; `description`/`response` Y.XmlText, `history` Y.Array. */
+  /** Y.Map<raidId, Y.Map> — RaidItem fields; `description`/`response` Y.XmlText, `history` Y.Array<RaidChange>. */
   raid: 'raid',
   /** Y.Map<workstreamId, Y.Map> — Workstream fields. */
   workstreams: 'workstreams',
@@ -43,26 +43,60 @@ export const PLAN_ROOT = {
   milestones: 'milestones',
   /** Y.Map<dependencyId, Y.Map> — Dependency fields (finish-to-start with lag). */
   dependencies: 'dependencies',
+  /**
+   * Y.Map<string, JSON> — stage-gate configuration, flat keys (StageConfig; see GATE_KEYS below):
+   * `<stage>/name` string, `<stage>/enabled` boolean, `<stage>/criterion/<criterionId>` a
+   * { text, rank } object, or null for a removed criterion (defaults included).
+   */
+  stages: 'stages',
+  /**
+   * Y.Map<string, JSON> — one stage gate per milestone and stage, flat keys (Gate; GATE_KEYS):
+   * `<milestoneId>/<stage>/status|approver|decidedOn|note` and
+   * `<milestoneId>/<stage>/check/<criterionId>` boolean.
+   */
+  gates: 'gates',
   /** Y.Map<decisionId, Y.Map> — Decision fields. */
   decisions: 'decisions',
   /** Y.Map<retroRoom, Y.Map> — RetroLink fields: retros are documents of their own. */
   retros: 'retros',
   /** Y.Map<cardId, Y.Map> — planning poker rounds; written only by the server (ROOT_WRITERS). */
-  poker: 'poker'
+  poker: 'poker',
+  /** Y.Map<string, JSON> — stand-up: active, mode ('person' | 'column'), order (ids), current
+   *  (index), startedAt (server time), perSpeakerSec, spoken (ids). See client/src/lib/standup. */
+  standup: 'standup',
+  /** Y.Map<itemId, Y.Map> — the stand-up's parking lot: { text, by, at, done }. */
+  parking: 'parking'
 } as const;
 
-/** Top-level types of a retro document (issue: retrospectives builds on these). */
+/**
+ * Top-level types of a retro document (room `<plan>/retro-<id>`, kind 'retro'). Accessors and record
+ * types: shared/doc/retro.ts; rules: shared/retro/. Who may write each root: ROOT_WRITERS.retro.
+ */
 export const RETRO_ROOT = {
-  /** Y.Map<string, JSON> — RetroMeta fields. */
+  /** Y.Map<string, JSON> — RetroMeta: schemaVersion, kind 'retro', plan (room), title, template,
+   *  anonymous (bool), sprint, previous (room of the retro whose actions are reviewed), createdAt, createdBy. */
   meta: 'meta',
-  /** Y.Map<columnId, Y.Map> — { title, rank }. */
+  /** Y.Map<columnId, Y.Map> — { title, hint, rank }. */
   columns: 'columns',
-  /** Y.Map<cardId, Y.Map> — revealed retro cards { column, text, group, rank }. */
+  /** Y.Map<string, JSON> — RetroSession: phase, lateWriting, voteBudget, timer { startedAt (server
+   *  time), durationMs } | null, focus (topic id) | null, breakouts { count, members } | null,
+   *  revealedAt, votesClosedAt, closedAt. */
+  session: 'session',
+  /** Y.Map<cardId, Y.Map> — revealed cards { column, text, rank, author? }: inserted by the server at
+   *  the reveal; `author` (display name) only in an attributed retro. Never a timestamp or user id. */
   cards: 'cards',
-  /** Y.Map<groupId, Y.Map> — { title, column, rank }. */
+  /** Y.Map<cardId, groupId> — which group a card is in: one field per card, so concurrent drags converge. */
+  placements: 'placements',
+  /** Y.Map<groupId, Y.Map> — { title, column, rank, breakout }. */
   groups: 'groups',
-  /** Y.Map<actionId, Y.Map> — { text, owner, due, status, cardId }. */
-  actions: 'actions'
+  /** Y.Map<topicId, JSON> — vote results { total, by? } written when the vote closes; `by`
+   *  (display name → dots) only in an attributed retro. */
+  votes: 'votes',
+  /** Y.Map<actionId, Y.Map> — { text, owner, due, topic, rank, createdAt, cardId (backlog card on the plan) }. */
+  actions: 'actions',
+  /** Y.Map<actionId, Y.Map> — the previous retro's actions, copied in at creation: { text, owner, due,
+   *  cardId, cardStatus, cardDone, outcome ('pending' | 'done' | 'carried' | 'dropped'), rank }. */
+  review: 'review'
 } as const;
 
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6; // 0 = Sunday, as Date#getDay
@@ -134,6 +168,16 @@ export type Epic = { id: string; name: string; rank: string };
 /** One status change of a card: append-only. `from` is null when the card was created. */
 export type StatusChange = { at: number; from: string | null; to: string; actor: string };
 
+/**
+ * One sprint move of a card: append-only, in the card's `sprintHistory` Y.Array, written in the same
+ * transaction as the move whenever a card's sprint changes (moveCard, placeCard, moveCardsToSprint,
+ * closeSprint in shared/doc/). `from` / `to` are sprint ids, null for the backlog. A card created
+ * in a sprint has no entry for that (its `createdAt` says when). Concurrent moves by two people are
+ * both kept; the card's `sprint` converges to one of them (last writer wins).
+ * Addition (board): the one field the board and sprint planning add to Card.
+ */
+export type SprintChange = { at: number; from: string | null; to: string | null; actor: string };
+
 /** A comment on a card: append-only; `mentions` are member ids named with @ in the text. */
 export type Comment = { id: string; at: number; actor: string; text: string; mentions: string[] };
 
@@ -160,6 +204,11 @@ export type Card = {
   /** Plain-text rendering of the Y.XmlText description (the editor binds to the XmlText itself). */
   descriptionText: string;
   history: StatusChange[];
+  /**
+   * Sprint moves (addition, board). Always present on cards read through the accessors
+   * (decodeCard); optional in the type so plain Card records built elsewhere stay valid.
+   */
+  sprintHistory?: SprintChange[];
   estimates: EstimateChange[];
   comments: Comment[];
 };
@@ -188,6 +237,27 @@ export type RaidItem = {
   responseText: string;
 };
 
+/**
+ * One field change of a RAID item: append-only, in the item's `history` Y.Array, written in the
+ * same transaction as the change itself (shared/doc/raid.ts `updateRaidItem`). `field` is a
+ * RaidFields key, or 'created' (from: null, to: 'user' | 'import') when the item was made through
+ * `createRaidItem` / `importRaidItems`. Concurrent changes of one field by two people both stay in
+ * the log; the field itself converges to one of them (last writer wins).
+ * Addition (steering): RaidItem records do not carry this log; read it with `raidHistory`.
+ */
+export type RaidChange = { at: number; actor: string; field: string; from: unknown; to: unknown };
+
+/**
+ * The shared meeting timer, stored whole (one JSON value, so a start and a pause never mix) under
+ * the `meeting` key of plan meta. Addition (steering), read and written by shared/doc/meeting.ts.
+ * Times are server-corrected (every client stamps with its clock offset to the server), so every
+ * countdown agrees whatever each laptop's clock says.
+ * - not started: startedAt null, pausedAt null — the full `duration` remains;
+ * - running: startedAt set, pausedAt null — remaining = duration − (now − startedAt);
+ * - paused: both set — remaining = duration − (pausedAt − startedAt).
+ */
+export type MeetingTimer = { startedAt: number | null; duration: number; pausedAt: number | null };
+
 export type Rag = 'red' | 'amber' | 'green';
 
 export type Workstream = {
@@ -215,6 +285,66 @@ export type Milestone = {
   baselineEnd: string | null;
   stage: Stage;
   owner: string | null;
+};
+
+/**
+ * PDLC stage gates (additive, schema version unchanged: documents without these roots read the
+ * defaults). A gate is the decision to let a milestone leave its stage: a checklist of the stage's
+ * criteria, a status, who approved it and when.
+ *
+ * Both roots are Y.Maps of plain values under flat, composed keys rather than nested Y.Maps per
+ * milestone or stage: a gate comes into being lazily, when someone first ticks a box, and two
+ * people doing that at once would each create the nested map and Yjs would keep only one of them,
+ * losing the other's tick. With flat keys every tick, status and approver is its own
+ * last-writer-wins field, so concurrent edits to different fields of one gate all survive.
+ *
+ * Stage ids are the fixed STAGES (a milestone's `stage` field is one of them); what is configurable
+ * per plan is each stage's name, whether it is offered for new items, and its criteria.
+ */
+export const GATE_STATUSES = ['not-started', 'in-review', 'passed', 'failed'] as const;
+export type GateStatus = (typeof GATE_STATUSES)[number];
+
+export type GateCriterion = { id: string; text: string; rank: string };
+
+export type StageConfig = {
+  id: Stage;
+  name: string;
+  /** false: not offered for new items (items already in the stage keep it). */
+  enabled: boolean;
+  /** Ordered by rank, then id. */
+  criteria: GateCriterion[];
+};
+
+export type Gate = {
+  milestone: string;
+  stage: Stage;
+  status: GateStatus;
+  /** Member id (or a name) of who passed or failed the gate. */
+  approver: string | null;
+  /** ISO date of the decision. */
+  decidedOn: string | null;
+  note: string;
+  /** Ids of the criteria ticked, ascending. */
+  checked: string[];
+};
+
+/** Composed keys of the `stages` and `gates` roots; ids never contain '/'. */
+export const GATE_KEYS = {
+  stageName: (stage: Stage) => `${stage}/name`,
+  stageEnabled: (stage: Stage) => `${stage}/enabled`,
+  criterion: (stage: Stage, criterion: string) => `${stage}/criterion/${criterion}`,
+  gateField: (milestone: string, stage: Stage, field: 'status' | 'approver' | 'decidedOn' | 'note') => `${milestone}/${stage}/${field}`,
+  gateCheck: (milestone: string, stage: Stage, criterion: string) => `${milestone}/${stage}/check/${criterion}`
+} as const;
+
+/** Criteria every plan starts with (ids are fixed, so a removal or an edit of one is one key). */
+export const DEFAULT_GATE_CRITERIA: Record<Stage, string[]> = {
+  discovery: ['Problem and outcomes agreed with the sponsor', 'Budget and team confirmed', 'Key risks logged in the RAID log'],
+  design: ['Architecture reviewed', 'Security and compliance review done', 'Plan and estimates baselined'],
+  build: ['Scope complete and code reviewed', 'Automated tests pass in CI', 'Runbooks drafted'],
+  test: ['Acceptance criteria met', 'No open critical defects', 'Performance targets verified'],
+  release: ['Go/no-go held with stakeholders', 'Rollback plan tested', 'Support and on-call ready'],
+  operate: ['SLOs monitored and alerting', 'Handover to operations signed off', 'Lessons learned captured']
 };
 
 export type Dependency = {
@@ -269,7 +399,10 @@ export type Writer = 'viewer' | 'editor' | 'facilitator' | 'admin' | 'server';
  */
 export const ROOT_WRITERS: Record<string, Record<string, Writer>> = {
   plan: { poker: 'server' },
-  retro: {}
+  // Retros (shared/doc/retro.ts): the phase, timer, budget, cards and vote results change only
+  // through the retro extension (server/extensions/retro.ts), which checks the facilitator role and
+  // keeps drafts and ballots private; the board's grouping, actions and review are open to editors.
+  retro: { meta: 'server', columns: 'server', session: 'server', cards: 'server', votes: 'server', placements: 'editor', groups: 'editor', actions: 'editor', review: 'editor' }
 };
 
 /** Columns of a new plan. */

@@ -25,6 +25,12 @@ export type ExtensionContext = {
   /** Sends a private message to one peer (only peers that opted in can receive it). */
   reply(peer: PeerInfo, payload: unknown): void;
   peers(): PeerInfo[];
+  /**
+   * Runs `fn` on another room's document (loaded if it is not resident), as the server: the change
+   * goes through that room's normal commit path and fan-out, and the promise resolves once it is
+   * durable. E.g. a closed retro's actions becoming backlog cards on its plan.
+   */
+  withRoom<T>(room: string, fn: (doc: Y.Doc, kind: string) => T): Promise<T>;
 };
 
 export interface RoomExtension {

@@ -3,6 +3,7 @@
  * only to peers that opted into Plenary's own messages. An extension's failure is answered to the
  * peer that asked and logged; it never closes the room.
  */
+import type * as Y from 'yjs';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { encodePrivate } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -17,7 +18,9 @@ export class ExtensionHost {
   constructor(
     private readonly extensions: readonly RoomExtension[],
     private readonly log: Logger,
-    private readonly now: () => number
+    private readonly now: () => number,
+    private readonly withRoom: <T>(room: string, fn: (doc: Y.Doc, kind: string) => T) => Promise<T> = () =>
+      Promise.reject(new Error('no other rooms here'))
   ) {}
 
   private context(room: Room, ext: RoomExtension): ExtensionContext {
@@ -36,7 +39,8 @@ export class ExtensionHost {
           const target = peerById().get(peer.id);
           if (target?.wantsAck) target.send(encodePrivate(ext.name, payload));
         },
-        peers: () => [...room.peers].map(info)
+        peers: () => [...room.peers].map(info),
+        withRoom: (name, fn) => this.withRoom(name, fn)
       };
       byName.set(ext.name, ctx);
     }

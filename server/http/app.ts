@@ -8,6 +8,8 @@ import { signToken } from '../auth/token.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { DocStore } from '../persistence/store.ts';
 import { createPlanRoom } from '../plans.ts';
+import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
+import { readRetroInit } from '../../shared/retro/templates.ts';
 import { bearer, requireAccess } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
 
@@ -17,6 +19,8 @@ export type AppDeps = {
   metrics: Metrics;
   clientDir: string;
   stats: () => { rooms: number; sockets: number };
+  /** The server's rooms, for routes that change a document through its normal commit path. */
+  rooms?: RoomAccess;
 };
 
 const DAY = 86_400;
@@ -85,6 +89,24 @@ export function createApp(deps: AppDeps): Hono {
     // per person; a shared link shares one id, and people tell themselves apart by display name.
     const t = signToken(secret, { sub: `share-${claims.sub}-${b.role}-${exp}`, name, room: `${room}/*`, role: b.role, exp });
     return c.json({ token: t, url: `/p/${room}?token=${t}`, exp });
+  });
+
+  // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
+  // from the plan document itself (server/retros.ts), so the answer means "created and linked".
+  app.post('/api/plans/:room/retros', async (c) => {
+    const room = c.req.param('room');
+    if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
+    const claims = requireAccess(secret, metrics, token(c), room, ['facilitator', 'admin']);
+    const init = readRetroInit(await body(c));
+    if (typeof init === 'string') throw new HttpError(400, 'badRequest', init);
+    if (!deps.rooms) throw new HttpError(503, 'unavailable', 'retros need a running sync server');
+    try {
+      const { room: retro } = await createRetroRoom(store, room, init, claims.sub, deps.rooms);
+      return c.json({ room: retro, url: `/p/${retro}` }, 201);
+    } catch (err) {
+      if (err instanceof RetroError) throw new HttpError(err.status, err.status === 404 ? 'unknownRoom' : 'badRequest', err.message);
+      throw err;
+    }
   });
 
   app.all('/api/*', () => {

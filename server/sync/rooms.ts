@@ -65,7 +65,7 @@ export class Rooms {
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
-    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now);
+    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
     opts.bus?.onGap(() => this.resident.forEach((room) => void this.repair(room)));
   }
 
@@ -241,6 +241,24 @@ export class Rooms {
     this.opts.metrics.rooms.set(this.resident.size);
     this.opts.log.debug({ room: room.name, entries: loaded.updates.length, bytes: room.sizeBytes }, 'room loaded');
     return room;
+  }
+
+  /**
+   * Runs `fn` on a stored room's document as the server (loading it if needed): the change is an
+   * ordinary server update of that room, committed, fanned out and published like any other.
+   * Resolves once it is durable; the room unloads after the idle delay if nobody is in it.
+   */
+  async withRoom<T>(name: string, fn: (doc: Y.Doc, kind: string) => T): Promise<T> {
+    const info = await this.opts.store.getRoom(name);
+    if (!info) throw new LoadError(`no room called ${name}`);
+    const room = await this.acquire(name, info.kind);
+    try {
+      const result = fn(room.doc, info.kind);
+      await this.commit.flush();
+      return result;
+    } finally {
+      this.released(room);
+    }
   }
 
   /** A peer left: unload the room after the idle delay if nobody came back. */

@@ -5,7 +5,8 @@
  */
 import { dayStart, isoOf, workingDaysBetween, type Day } from './calendar.ts';
 import type { PlanContext } from './context.ts';
-import { committedTotal, inScope, scopeTotals, type SprintScope, type Unit } from './scope.ts';
+import { committedTotal, type SprintScope, type Unit } from './scope.ts';
+import { scopeSeries, type ScopeTotals } from './scope-sums.ts';
 
 export type SprintBurn = {
   sprint: string;
@@ -36,26 +37,25 @@ function idealLine(scope: SprintScope, ctx: PlanContext, total: number): number[
   for (let d = scope.startDay; d <= scope.lastDay; d++) {
     if (d >= scope.endDay) out.push(0);
     else if (workDays === 0) out.push(total);
-    else out.push(total * (1 - workingDaysBetween(scope.startDay, d, ctx.week) / workDays));
+    else out.push((total * (workDays - workingDaysBetween(scope.startDay, d, ctx.week))) / workDays);
   }
   return out;
 }
 
-/** [BD7] Reopens (done → not done) of in-scope cards in [from, to). */
-function reopensBetween(scope: SprintScope, from: number, to: number): number {
-  let n = 0;
-  for (const e of scope.entries) {
-    const f = e.facts;
-    for (let i = 1; i < f.times.length; i++) {
-      const t = f.times[i];
-      if (t >= from && t < to && f.categories[i - 1] === 'done' && f.categories[i] !== 'done' && inScope(e, t + 1)) n++;
-    }
+/** [BD2, BD6] Cut of each day of the axis that has started (end of the day, or the limit). */
+export function dayCuts(scope: SprintScope, ctx: PlanContext): number[] {
+  const cuts: number[] = [];
+  for (let d: Day = scope.startDay; d <= scope.lastDay && dayStart(d, ctx.timeZone) < scope.limitCut; d++) {
+    cuts.push(Math.min(dayStart(d + 1, ctx.timeZone), scope.limitCut));
   }
-  return n;
+  return cuts;
 }
 
-/** [BD1–BD7, BU1–BU4] Burn-down and burn-up of a sprint with a commitment. */
-export function sprintBurn(scope: SprintScope, ctx: PlanContext, unit: Unit): SprintBurn {
+/**
+ * [BD1–BD7, BU1–BU4] Burn-down and burn-up of a sprint with a commitment. `totals` are the scope
+ * sums at `dayCuts(scope)` (computed by the caller in the same sweep as the velocity).
+ */
+export function sprintBurn(scope: SprintScope, ctx: PlanContext, unit: Unit, totals: readonly ScopeTotals[] = scopeSeries(scope, dayCuts(scope, ctx), unit, dayStart(scope.startDay, ctx.timeZone))): SprintBurn {
   const committed = committedTotal(scope, unit);
   const series = {
     remaining: [] as (number | null)[],
@@ -68,17 +68,14 @@ export function sprintBurn(scope: SprintScope, ctx: PlanContext, unit: Unit): Sp
     reopened: [] as (number | null)[]
   };
   const days: string[] = [];
-  let prevCut = dayStart(scope.startDay, ctx.timeZone);
-  for (let d: Day = scope.startDay; d <= scope.lastDay; d++) {
-    days.push(isoOf(d));
-    const dayEnd = dayStart(d + 1, ctx.timeZone);
+  for (let d: Day = scope.startDay; d <= scope.lastDay; d++) days.push(isoOf(d));
+  for (let i = 0; i < days.length; i++) {
+    const t = totals[i];
     // [BD6] A day that has not started yet has no actual values.
-    if (dayStart(d, ctx.timeZone) >= scope.limitCut) {
+    if (!t) {
       for (const s of Object.values(series)) s.push(null);
       continue;
     }
-    const cut = Math.min(dayEnd, scope.limitCut);
-    const t = scopeTotals(scope, cut, unit);
     series.remaining.push(t.scope - t.done);
     series.remainingCommitted.push(t.committedScope - t.doneCommitted);
     series.remainingAdded.push(t.addedScope - t.doneAdded);
@@ -86,8 +83,7 @@ export function sprintBurn(scope: SprintScope, ctx: PlanContext, unit: Unit): Sp
     series.done.push(t.done);
     series.added.push(t.addedScope);
     series.removed.push(t.removed);
-    series.reopened.push(reopensBetween(scope, prevCut, cut));
-    prevCut = cut;
+    series.reopened.push(t.reopened);
   }
   return { sprint: scope.sprint.id, unit, days, committed, ideal: idealLine(scope, ctx, committed), ...series };
 }

@@ -8,12 +8,16 @@ import type { Weekday } from '../schema.ts';
 
 export type Day = number;
 
+/** [G6] A day of duration, in ms (elapsed time, not a calendar day). */
 export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-/** tz → UTC day → offset in force all through that UTC day, or null when it changes within it. */
-const offsets = new Map<string, Map<number, number | null>>();
+/**
+ * A zone's offset over one UTC day: one number when it holds all day, or, on a day the offset
+ * changes, the instant it changes with the offsets either side (found once by bisection).
+ */
+type DayOffset = number | { at: number; before: number; after: number };
 /** tz → day → instant of its first moment. */
 const starts = new Map<string, Map<Day, number>>();
 
@@ -27,7 +31,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Wall clock minus UTC at instant `t`, in ms (e.g. +3,600,000 in London summer time). */
+/** [G1] Wall clock minus UTC at instant `t`, in ms (e.g. +3,600,000 in London summer time). */
 export function zoneOffset(t: number, tz: string): number {
   if (tz === 'UTC') return 0;
   const p = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 } as Record<string, number>;
@@ -36,19 +40,60 @@ export function zoneOffset(t: number, tz: string): number {
   return wall - Math.floor(t / 1000) * 1000;
 }
 
+function offsetsOn(u: number, tz: string): DayOffset {
+  const t0 = u * DAY_MS;
+  const before = zoneOffset(t0, tz);
+  const after = zoneOffset(t0 + DAY_MS - 1000, tz);
+  if (before === after) return before;
+  // Zones change offset at most once a day: bisect to the second it happens.
+  let lo = t0;
+  let hi = t0 + DAY_MS - 1000;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (zoneOffset(mid, tz) === before) lo = mid;
+    else hi = mid;
+  }
+  return { at: hi, before, after };
+}
+
+const readers = new Map<string, (t: number) => Day>();
+
+/** Any peer may write any number as a time: keep it inside the range Date (and Intl) accept. */
+const LIMIT = 8.64e15 - 2 * DAY_MS;
+const clamp = (t: number): number => (t > LIMIT ? LIMIT : t < -LIMIT ? -LIMIT : t === t ? t : 0);
+
+/**
+ * [G1] A function from instant to Day in zone `tz`, with the zone's offset cache bound in (and the
+ * last UTC day remembered, since a card's events cluster): the hot path of deriving card facts.
+ */
+export function dayReader(tz: string): (t: number) => Day {
+  let read = readers.get(tz);
+  if (read) return read;
+  if (tz === 'UTC') read = (t) => Math.floor(clamp(t) / DAY_MS);
+  else {
+    const cache = new Map<number, DayOffset>();
+    let lastU = NaN;
+    let lastOff: DayOffset = 0;
+    read = (time) => {
+      const t = clamp(time);
+      const u = Math.floor(t / DAY_MS);
+      if (u !== lastU) {
+        let off = cache.get(u);
+        if (off === undefined) cache.set(u, (off = offsetsOn(u, tz)));
+        lastU = u;
+        lastOff = off;
+      }
+      const o = typeof lastOff === 'number' ? lastOff : t < lastOff.at ? lastOff.before : lastOff.after;
+      return Math.floor((t + o) / DAY_MS);
+    };
+  }
+  readers.set(tz, read);
+  return read;
+}
+
 /** [G1] The calendar date (as a Day) on which instant `t` falls in zone `tz`. */
 export function dayOf(t: number, tz: string): Day {
-  if (tz === 'UTC') return Math.floor(t / DAY_MS);
-  let cache = offsets.get(tz);
-  if (!cache) offsets.set(tz, (cache = new Map()));
-  const u = Math.floor(t / DAY_MS);
-  let off = cache.get(u);
-  if (off === undefined) {
-    const a = zoneOffset(u * DAY_MS, tz);
-    off = a === zoneOffset(u * DAY_MS + DAY_MS - 1, tz) ? a : null;
-    cache.set(u, off);
-  }
-  return Math.floor((t + (off ?? zoneOffset(t, tz))) / DAY_MS);
+  return dayReader(tz)(t);
 }
 
 /** [G1] The first instant of `day` in `tz` (local midnight, or the end of a DST gap that swallowed it). */
@@ -77,16 +122,24 @@ export function dayStart(day: Day, tz: string): number {
   return t;
 }
 
+const isoCache = new Map<Day, string>();
+
+/** [G1] 'YYYY-MM-DD' of a Day. */
 export function isoOf(day: Day): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let iso = isoCache.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoCache.size < 100_000) isoCache.set(day, iso);
+  }
+  return iso;
 }
 
-/** 'YYYY-MM-DD' → Day (the schema validates dates, so NaN only comes from a caller's typo). */
+/** [G1] 'YYYY-MM-DD' → Day (the schema validates dates, so NaN only comes from a caller's typo). */
 export function dayOfIso(iso: string): Day {
   return Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 }
 
-/** 0 = Sunday, as Date#getDay; 1970-01-01 was a Thursday. */
+/** [G2] Weekday of a Day: 0 = Sunday, as Date#getDay; 1970-01-01 was a Thursday. */
 export function weekdayOf(day: Day): Weekday {
   return ((((day + 4) % 7) + 7) % 7) as Weekday;
 }
@@ -94,10 +147,12 @@ export function weekdayOf(day: Day): Weekday {
 /** [G2] A work week: index by weekday, true when that weekday is a working day. */
 export type WorkWeek = readonly boolean[];
 
+/** [G2] The work week of a plan's `workingDays`. */
 export function workWeek(workingDays: readonly number[]): WorkWeek {
   return Array.from({ length: 7 }, (_, d) => workingDays.includes(d));
 }
 
+/** [G2] Whether `day` is a working day. */
 export const isWorkingDay = (day: Day, week: WorkWeek): boolean => week[weekdayOf(day)];
 
 /** [G2] Working days in [from, to], both included; 0 when to < from. */
@@ -110,18 +165,10 @@ export function workingDaysBetween(from: Day, to: Day, week: WorkWeek): number {
   return n;
 }
 
-/** The first `count` working days strictly after `day` (fewer only when the week has none). */
+/** [G2, FC2] The first `count` working days strictly after `day` (fewer only when the week has none). */
 export function workingDaysAfter(day: Day, count: number, week: WorkWeek): Day[] {
   const out: Day[] = [];
   if (!week.some(Boolean)) return out;
   for (let d = day + 1; out.length < count; d++) if (week[weekdayOf(d)]) out.push(d);
   return out;
-}
-
-/** The first working day on or after `day`, or null in a week with no working days. */
-export function workingDayOnOrAfter(day: Day, week: WorkWeek): Day | null {
-  if (!week.some(Boolean)) return null;
-  let d = day;
-  while (!week[weekdayOf(d)]) d++;
-  return d;
 }

@@ -55,10 +55,11 @@ export function sprintCapacity(sprint: Sprint, ctx: PlanContext, cards: CardLook
     rows.set(m.id, { member: m.id, name: m.name, known: true, capacity, daysOff: m.daysOff[sprint.id] ?? 0, load: 0, done: 0, remaining: 0, utilisation: null, over: false });
   }
   let unassigned = 0;
-  // [CAP2] Cards in the sprint now, at their present estimates, summed in id order.
-  const ids = [...(cards.bySprint.get(sprint.id) ?? [])].sort();
-  for (const id of ids) {
-    const card = cards.facts.get(id)!.card;
+  // [CAP2] Cards in the sprint now, at their present estimates. [G10] Fractional points are summed
+  // in id order so every replica gets the same bits; whole points add up exactly in any order.
+  const list = [...(cards.bySprint.get(sprint.id) ?? [])].map((id) => cards.facts.get(id)!.card);
+  if (list.some((c) => c.points !== null && !Number.isInteger(c.points))) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const card of list) {
     const points = card.points ?? 0;
     if (card.assignee === null) {
       unassigned += points;

@@ -70,10 +70,10 @@ function cfdBands(counters: FlowCounters, ctx: PlanContext, from: Day, to: Day):
 /** [CT8] Control chart: one point per card done in the range, percentile lines, outliers above p95. */
 function controlChart(counters: FlowCounters, from: Day, to: Day): ControlChart {
   const samples = counters.cycle.within(from, to);
-  const values = samples.map((s) => s.value);
+  const values = samples.map((f) => f.cycleMs!);
   const p95 = nearestRank(values, 95);
   const points = samples
-    .map((s) => ({ id: s.id, day: isoOf(s.day), at: s.at, ms: s.value, outlier: p95 !== null && s.value > p95 }))
+    .map((f) => ({ id: f.id, day: isoOf(f.doneDay!), at: f.doneAt!, ms: f.cycleMs!, outlier: p95 !== null && f.cycleMs! > p95 }))
     .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { points, p50: nearestRank(values, 50), p85: nearestRank(values, 85), p95 };
 }
@@ -100,8 +100,8 @@ export function flowReport(counters: FlowCounters, ctx: PlanContext, now: number
     wip,
     throughput: counters.throughput.daily(from, to),
     arrivals: counters.arrivals.daily(from, to),
-    cycleTime: distribution(counters.cycle.within(from, to).map((s) => s.value)),
-    leadTime: distribution(counters.lead.within(from, to).map((s) => s.value)),
+    cycleTime: distribution(counters.cycle.within(from, to).map((f) => f.cycleMs!)),
+    leadTime: distribution(counters.lead.within(from, to).map((f) => f.leadMs!)),
     controlChart: controlChart(counters, from, to),
     wipNow: wipNow(counters, ctx),
     reopenedCards: counters.reopenedCards,

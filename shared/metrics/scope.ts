@@ -1,8 +1,9 @@
 /**
- * Which cards belong to a sprint, and from when to when [SC1–SC6]. The schema records the
- * commitment at start and each card's present sprint, but not when a card joined or left a sprint,
- * so the join and leave times follow the rules below; where history is silent, a card stays in
- * scope as long as possible, so scope is never understated.
+ * Which cards belong to a sprint, and from when to when [SC1–SC6]. The commitment says what was in
+ * at the start; each card's sprint log says when it joined or left since. Cards without a sprint
+ * log (written before the log existed, or built outside the accessors) fall back to inference from
+ * their present sprint and status history; where history is silent, a card stays in scope as long
+ * as possible, so scope is never understated.
  */
 import type { Sprint } from '../schema.ts';
 import { dayOf, dayOfIso, dayStart, type Day } from './calendar.ts';
@@ -17,9 +18,11 @@ export type ScopeEntry = {
   readonly committed: boolean;
   /** Points the commitment recorded (committed cards only). */
   readonly committedPoints: number | null;
-  /** In scope at a cut c when joinAt < c <= leaveAt (and the card exists before c). */
-  readonly joinAt: number;
-  readonly leaveAt: number;
+  /**
+   * When the card was in the sprint, as [join, leave] pairs, ascending: it is in scope at a cut c
+   * when join < c <= leave for one pair (and it exists before c).
+   */
+  readonly spans: readonly number[];
 };
 
 export type SprintScope = {
@@ -33,19 +36,60 @@ export type SprintScope = {
   readonly endDay: Day;
   /** [BD2] Last day of the axis: the end date, or the close (or today) when that is later. */
   readonly lastDay: Day;
-  /** Sorted by card id, so sums add in the same order on every replica and path. */
+  /**
+   * Committed cards in commitment order, then added cards by id: a converged order, so sums add up
+   * in the same order on every replica and on the full and incremental paths (to the last bit).
+   */
   readonly entries: readonly ScopeEntry[];
 };
 
 /** First history entry (after creation) at or after t0 and before the limit, or null. */
 function firstEntryFrom(f: CardFacts, t0: number, limit: number): number | null {
-  for (let i = 1; i < f.times.length; i++) if (f.times[i] >= t0 && f.times[i] < limit) return f.times[i];
+  for (let i = 1; i < f.history.length; i++) if (f.history[i].at >= t0 && f.history[i].at < limit) return f.history[i].at;
   return null;
 }
 
 function lastEntryFrom(f: CardFacts, t0: number, limit: number): number | null {
-  for (let i = f.times.length - 1; i >= 1; i--) if (f.times[i] >= t0 && f.times[i] < limit) return f.times[i];
+  for (let i = f.history.length - 1; i >= 1; i--) if (f.history[i].at >= t0 && f.history[i].at < limit) return f.history[i].at;
   return null;
+}
+
+/**
+ * [SC2, SC5] Spans from the sprint log: committed cards are in from the start; sprint moves from
+ * t0 up to (not including) `until` open and close spans. Moves at or after the close are the
+ * close's own carry-over, not removals.
+ */
+function loggedSpans(f: CardFacts, sprintId: string, committed: boolean, t0: number, until: number): number[] {
+  const { times, ids } = f.sprintLog!;
+  const spans: number[] = [];
+  let i = 0;
+  while (i + 1 < times.length && times[i + 1] < t0) i++;
+  // Membership at the commitment (or at creation, for a card created after it) is ids[i].
+  let inside = committed || ids[i] === sprintId;
+  let join = committed ? -Infinity : Math.max(times[i], t0);
+  for (let j = i + 1; j < times.length && times[j] < until; j++) {
+    const now = ids[j] === sprintId;
+    if (now && !inside) join = times[j];
+    if (!now && inside) spans.push(join, times[j]);
+    inside = now;
+  }
+  if (inside) spans.push(join, Infinity);
+  return spans;
+}
+
+/** In the sprint throughout. */
+const ALWAYS: readonly number[] = Object.freeze([-Infinity, Infinity]);
+
+/** [SC4] A committed card without a sprint log: kept, or removed at its last move or the limit. */
+function inferredCommitted(f: CardFacts, sprint: Sprint, closed: boolean, t0: number, limitCut: number): readonly number[] {
+  if (f.card.sprint === sprint.id) return ALWAYS;
+  const kept = closed && (categoryBefore(f, limitCut) === 'done' || f.card.sprint !== null);
+  return [-Infinity, kept ? Infinity : (lastEntryFrom(f, t0, limitCut) ?? limitCut - 1)];
+}
+
+/** [SC3] An added card without a sprint log: joined at creation, else its first move since t0, else t0. */
+function inferredAdded(f: CardFacts, t0: number): readonly number[] {
+  return [f.created >= t0 ? f.created : (firstEntryFrom(f, t0, Infinity) ?? t0), Infinity];
 }
 
 /** [SC1–SC6] The scope of a sprint that has a commitment; null for one that has none [SC1]. */
@@ -57,8 +101,10 @@ export function sprintScope(sprint: Sprint, ctx: PlanContext, cards: CardLookup,
   const closed = sprint.state === 'closed';
   const startDay = dayOfIso(sprint.start);
   const endDay = Math.max(startDay, dayOfIso(sprint.end));
-  const closeCut = closed ? (sprint.closedAt !== null ? sprint.closedAt + 1 : dayStart(endDay + 1, tz)) : Infinity;
-  const limitCut = Math.min(closeCut, now + 1);
+  const closeAt = closed ? (sprint.closedAt ?? dayStart(endDay + 1, tz) - 1) : Infinity;
+  const limitCut = Math.min(closeAt + 1, now + 1);
+  // [SC5] Sprint moves count before the close (the close's carry-over is not a removal), or up to now.
+  const until = Math.min(closeAt, now + 1);
   const entries: ScopeEntry[] = [];
   const committedIds = new Set<string>();
 
@@ -66,30 +112,33 @@ export function sprintScope(sprint: Sprint, ctx: PlanContext, cards: CardLookup,
     const f = cards.facts.get(c.id);
     if (!f || committedIds.has(c.id)) continue; // [G5] deleted cards drop out, even of past sprints
     committedIds.add(c.id);
-    let leaveAt = Infinity;
-    if (f.card.sprint !== sprint.id) {
-      // [SC3] Done at the close, or carried into another sprint: it stayed to the end. [SC4] Otherwise
-      // it was removed: at its last move since the start, else (history silent) at the close or now.
-      const kept = closed && (categoryBefore(f, limitCut) === 'done' || f.card.sprint !== null);
-      if (!kept) leaveAt = lastEntryFrom(f, t0, limitCut) ?? limitCut - 1;
-    }
-    entries.push({ facts: f, committed: true, committedPoints: c.points, joinAt: -Infinity, leaveAt });
+    const spans = f.sprintLog ? loggedSpans(f, sprint.id, true, t0, until) : inferredCommitted(f, sprint, closed, t0, limitCut);
+    entries.push({ facts: f, committed: true, committedPoints: c.points, spans });
   }
-  for (const id of cards.bySprint.get(sprint.id) ?? []) {
-    if (committedIds.has(id)) continue;
+  const added: ScopeEntry[] = [];
+  const seen = committedIds;
+  const consider = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
     const f = cards.facts.get(id)!;
-    // [SC2] Added after the commitment: at creation if created since, else at its first move since,
-    // else (history silent) at the commitment itself.
-    const joinAt = f.created >= t0 ? f.created : (firstEntryFrom(f, t0, Infinity) ?? t0);
-    if (joinAt >= limitCut) continue;
-    entries.push({ facts: f, committed: false, committedPoints: null, joinAt, leaveAt: Infinity });
-  }
-  entries.sort((a, b) => (a.facts.id < b.facts.id ? -1 : a.facts.id > b.facts.id ? 1 : 0));
+    const spans = f.sprintLog ? loggedSpans(f, sprint.id, false, t0, until) : inferredAdded(f, t0);
+    if (spans.length === 0 || spans[0] >= limitCut) return; // never in the sprint while it ran
+    added.push({ facts: f, committed: false, committedPoints: null, spans });
+  };
+  // Cards in the sprint now, and cards whose sprint log shows them in it at some time.
+  for (const id of cards.bySprint.get(sprint.id) ?? []) consider(id);
+  for (const id of cards.loggedIn.get(sprint.id) ?? []) consider(id);
+  added.sort((a, b) => (a.facts.id < b.facts.id ? -1 : a.facts.id > b.facts.id ? 1 : 0));
+  for (const e of added) entries.push(e);
   const lastDay = Math.max(endDay, dayOf(limitCut - 1, tz));
   return { sprint, t0, closed, limitCut, startDay, endDay, lastDay, entries };
 }
 
-export const inScope = (e: ScopeEntry, cut: number): boolean => e.joinAt < cut && cut <= e.leaveAt;
+/** [SC2–SC5] Whether an entry is in the sprint's scope at a cut. */
+export function inScope(e: ScopeEntry, cut: number): boolean {
+  for (let k = 0; k < e.spans.length; k += 2) if (e.spans[k] < cut && cut <= e.spans[k + 1]) return true;
+  return false;
+}
 
 /** [G8] A card's value at a cut: 1 in card units, else its estimate then (unestimated = 0). */
 export const valueBefore = (f: CardFacts, cut: number, unit: Unit): number => (unit === 'cards' ? 1 : (pointsBefore(f, cut) ?? 0));
@@ -97,41 +146,3 @@ export const valueBefore = (f: CardFacts, cut: number, unit: Unit): number => (u
 /** [BD1] What the commitment line starts from: recorded points (or cards) of committed cards that still exist. */
 export const committedTotal = (scope: SprintScope, unit: Unit): number =>
   scope.entries.reduce((n, e) => n + (e.committed ? (unit === 'cards' ? 1 : (e.committedPoints ?? 0)) : 0), 0);
-
-export type ScopeTotals = {
-  scope: number;
-  committedScope: number;
-  addedScope: number;
-  done: number;
-  doneCommitted: number;
-  doneAdded: number;
-  /** Committed work removed before the cut, valued when it left. */
-  removed: number;
-  /** In scope and unestimated (points unit only). */
-  unestimated: number;
-};
-
-/** [BD3, BU1, V1] Sums over the scope as it stood just before `cut`. */
-export function scopeTotals(scope: SprintScope, cut: number, unit: Unit): ScopeTotals {
-  const t: ScopeTotals = { scope: 0, committedScope: 0, addedScope: 0, done: 0, doneCommitted: 0, doneAdded: 0, removed: 0, unestimated: 0 };
-  for (const e of scope.entries) {
-    if (e.committed && e.leaveAt < cut) {
-      t.removed += valueBefore(e.facts, e.leaveAt + 1, unit);
-      continue;
-    }
-    if (!inScope(e, cut)) continue;
-    const category = categoryBefore(e.facts, cut);
-    if (category === null) continue; // not created yet
-    const v = valueBefore(e.facts, cut, unit);
-    if (unit === 'points' && pointsBefore(e.facts, cut) === null) t.unestimated++;
-    t.scope += v;
-    if (e.committed) t.committedScope += v;
-    else t.addedScope += v;
-    if (category === 'done') {
-      t.done += v;
-      if (e.committed) t.doneCommitted += v;
-      else t.doneAdded += v;
-    }
-  }
-  return t;
-}

@@ -4,23 +4,29 @@
  * LT1–LT3]. Everything else (flow counters, sprints, forecasts) reads these facts, never raw
  * history, so an edit to one card re-derives one card.
  */
-import type { Card, EstimateChange, StatusCategory } from '../schema.ts';
-import { dayOf, type Day } from './calendar.ts';
-import { categoryOf, type PlanContext } from './context.ts';
+import type { Card, EstimateChange, StatusCategory, StatusChange } from '../schema.ts';
+import type { Day } from './calendar.ts';
+import { codeOf, DOING, DONE, type PlanContext } from './context.ts';
 
-/** From `day` on (until the next segment) the card ends each day in `status`. */
-export type Segment = { readonly day: Day; readonly status: string };
+export { TODO, DOING, DONE } from './context.ts';
+const NAME: StatusCategory[] = ['todo', 'doing', 'done'];
+const NO_SPRINTS: readonly string[] = Object.freeze([]);
 
 export type CardFacts = {
   readonly id: string;
   readonly card: Card;
-  /** Effective history, ascending: times[i] is when the card entered statuses[i]. */
-  readonly times: readonly number[];
-  readonly statuses: readonly string[];
-  readonly categories: readonly StatusCategory[];
+  /** Status log ascending by time [G3]: history[i].at is when the card entered a status of category codes[i]. */
+  readonly history: readonly StatusChange[];
+  /** Category code (TODO, DOING, DONE) of the status entered at history[i] (the last one: the present status [G4]). */
+  readonly codes: readonly number[];
   /** [LT1] First moment the card existed. */
   readonly created: number;
-  readonly segments: readonly Segment[];
+  /**
+   * [CFD1] End-of-day statuses: from segDays[j] on (until the next one) the card ends each day in
+   * segStatuses[j]. Days on which the card ends where it began are left out.
+   */
+  readonly segDays: readonly Day[];
+  readonly segStatuses: readonly string[];
   /** [CT1] First entry into a 'doing' status, or null. */
   readonly firstStart: number | null;
   /** [CT2] Start of the final run of 'done' statuses, when the card is done now. */
@@ -34,97 +40,120 @@ export type CardFacts = {
   readonly leadMs: number | null;
   /** Estimate log ascending [G3]. */
   readonly estimates: readonly EstimateChange[];
+  /**
+   * [SC2] Sprint membership from the card's sprint log: from sprintLog.times[j] on, the card is in
+   * sprint sprintLog.ids[j] (null: backlog); the first entry is its creation. Null when the card
+   * has no sprint log: then only its present sprint is known.
+   */
+  readonly sprintLog: { readonly times: readonly number[]; readonly ids: readonly (string | null)[] } | null;
+  /** Every sprint the card has been in by its sprint log (empty without a log). */
+  readonly loggedSprints: readonly string[];
 };
 
-const sortedByTime = <T extends { at: number }>(list: readonly T[]): readonly T[] => {
-  for (let i = 1; i < list.length; i++) {
-    // Array#sort is stable, so equal times keep their log order, the same on every replica [G3].
-    if (list[i].at < list[i - 1].at) return [...list].sort((a, b) => a.at - b.at);
+function isSorted(list: readonly { at: number }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i].at < list[i - 1].at) return false;
+  return true;
+}
+
+/** Array#sort is stable, so equal times keep their log order, the same on every replica [G3]. */
+const sortedByTime = <T extends { at: number }>(list: readonly T[]): readonly T[] => (isSorted(list) ? list : [...list].sort((a, b) => a.at - b.at));
+
+/** [SC2, G3, G4] Membership over time from the sprint log, ending in the present sprint. */
+function sprintLogOf(card: Card, created: number): CardFacts['sprintLog'] {
+  const log = card.sprintHistory;
+  if (!log || log.length === 0) return null;
+  const sorted = sortedByTime(log);
+  const times = [created];
+  const ids: (string | null)[] = [sorted[0].from];
+  for (const e of sorted) {
+    times.push(e.at);
+    ids.push(e.to);
   }
-  return list;
-};
+  ids[ids.length - 1] = card.sprint; // [G4] the last logged move is read as a move into the present sprint
+  return { times, ids };
+}
 
-/** [G3, G4, CT1–CT6, LT1–LT3] Derives a card's facts. Pure; cost O(its history). */
+/** [G3, G4, CT1–CT6, LT1–LT3, SC2] Derives a card's facts. Pure; cost O(its history). */
 export function cardFacts(card: Card, ctx: PlanContext): CardFacts {
-  const history = sortedByTime(card.history);
-  const times: number[] = [];
-  const statuses: string[] = [];
-  if (history.length === 0) {
-    times.push(card.createdAt);
-    statuses.push(card.status);
-  }
-  for (const h of history) {
-    times.push(h.at);
-    statuses.push(h.to);
-  }
-  // [G4] Concurrent moves both reach the log but only one wins the status field: the board shows
-  // the winner, so the effective history ends there too.
-  if (statuses[statuses.length - 1] !== card.status) {
-    times.push(times[times.length - 1]);
-    statuses.push(card.status);
-  }
-  const categories = statuses.map((s) => categoryOf(ctx, s));
-
-  const segments: Segment[] = [];
-  for (let i = 0; i < times.length; i++) {
-    const day = dayOf(times[i], ctx.timeZone);
-    const last = segments[segments.length - 1];
-    if (last && last.day === day) segments[segments.length - 1] = { day, status: statuses[i] };
-    else segments.push({ day, status: statuses[i] });
-    // A day that ends where the previous one ended is no change.
-    const n = segments.length;
-    if (n > 1 && segments[n - 1].status === segments[n - 2].status) segments.pop();
-  }
-
+  const logged = sortedByTime(card.history);
+  // A card with no readable log (a peer wrote garbage) was created in its present status.
+  const history = logged.length ? logged : [{ at: card.createdAt, from: null, to: card.status, actor: '' }];
+  const n = history.length;
+  const codes: number[] = [];
+  const segDays: Day[] = [];
+  const segStatuses: string[] = [];
   let firstStart: number | null = null;
   let reopens = 0;
-  for (let i = 0; i < categories.length; i++) {
-    if (firstStart === null && categories[i] === 'doing') firstStart = times[i];
-    if (i > 0 && categories[i - 1] === 'done' && categories[i] !== 'done') reopens++;
+  for (let i = 0; i < n; i++) {
+    const at = history[i].at;
+    // [G4] Concurrent moves both reach the log but only one wins the status field: the last logged
+    // move is read as a move into the status the board shows.
+    const status = i === n - 1 ? card.status : history[i].to;
+    const code = codeOf(ctx, status);
+    codes.push(code);
+    if (firstStart === null && code === DOING) firstStart = at;
+    if (i > 0 && codes[i - 1] === DONE && code !== DONE) reopens++;
+    const day = ctx.dayOf(at);
+    let last = segDays.length - 1;
+    if (last >= 0 && segDays[last] === day) {
+      segStatuses[last] = status;
+    } else {
+      segDays.push(day);
+      segStatuses.push(status);
+      last++;
+    }
+    // A day that ends where the previous one ended is no change.
+    if (last > 0 && segStatuses[last] === segStatuses[last - 1]) {
+      segDays.pop();
+      segStatuses.pop();
+    }
   }
-  let doneAt: number | null = null;
-  let runStart = categories.length;
-  while (runStart > 0 && categories[runStart - 1] === 'done') runStart--;
-  if (runStart < categories.length) doneAt = times[runStart];
-  const created = times[0];
+  let runStart = n;
+  while (runStart > 0 && codes[runStart - 1] === DONE) runStart--;
+  const doneAt = runStart < n ? history[runStart].at : null;
+  const created = history[0].at;
   const createdDone = doneAt !== null && runStart === 0;
+  const sprintLog = sprintLogOf(card, created);
+  const loggedSprints = sprintLog ? [...new Set(sprintLog.ids.filter((x): x is string => x !== null))] : NO_SPRINTS;
 
   return {
     id: card.id,
     card,
-    times,
-    statuses,
-    categories,
+    history,
+    codes,
     created,
-    segments,
+    segDays,
+    segStatuses,
     firstStart,
     doneAt,
-    doneDay: doneAt === null ? null : dayOf(doneAt, ctx.timeZone),
+    doneDay: doneAt === null ? null : ctx.dayOf(doneAt),
     createdDone,
     reopens,
     // [CT4] no start, no cycle time; [CT6] clamped at zero.
     cycleMs: firstStart !== null && doneAt !== null ? Math.max(0, doneAt - firstStart) : null,
     leadMs: doneAt !== null && !createdDone ? Math.max(0, doneAt - created) : null,
-    estimates: sortedByTime(card.estimates)
+    estimates: sortedByTime(card.estimates),
+    sprintLog,
+    loggedSprints
   };
 }
 
-/** Index of the last history entry strictly before `cut`, or −1 if the card did not yet exist. */
+/** [G3, G9] Index of the last history entry strictly before `cut`, or −1 if the card did not yet exist. */
 export function entryBefore(f: CardFacts, cut: number): number {
   let lo = 0;
-  let hi = f.times.length;
+  let hi = f.history.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (f.times[mid] < cut) lo = mid + 1;
+    if (f.history[mid].at < cut) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
 }
 
-/** Category of the card just before `cut`, or null if it did not yet exist. */
+/** [G4, G7, G9] Category of the card just before `cut`, or null if it did not yet exist. */
 export function categoryBefore(f: CardFacts, cut: number): StatusCategory | null {
   const i = entryBefore(f, cut);
-  return i < 0 ? null : f.categories[i];
+  return i < 0 ? null : NAME[f.codes[i]];
 }
 
 /**

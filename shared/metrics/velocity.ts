@@ -4,7 +4,8 @@
  * progress so far.
  */
 import type { SprintState } from '../schema.ts';
-import { committedTotal, scopeTotals, type SprintScope, type Unit } from './scope.ts';
+import { committedTotal, type SprintScope, type Unit } from './scope.ts';
+import { scopeTotals, type ScopeTotals } from './scope-sums.ts';
 
 export type SprintVelocity = {
   sprint: string;
@@ -29,9 +30,8 @@ export type SprintVelocity = {
   unestimated: number;
 };
 
-/** [V1–V4, V6, V7] Velocity of one sprint, evaluated at its close (or now, while open). */
-export function sprintVelocity(scope: SprintScope, unit: Unit): SprintVelocity {
-  const t = scopeTotals(scope, scope.limitCut, unit);
+/** [V1–V4, V6, V7] Velocity of one sprint from the scope sums at its close (or now, while open). */
+export function sprintVelocity(scope: SprintScope, unit: Unit, t: ScopeTotals = scopeTotals(scope, scope.limitCut, unit)): SprintVelocity {
   const committed = committedTotal(scope, unit);
   return {
     sprint: scope.sprint.id,

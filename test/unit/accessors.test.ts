@@ -662,6 +662,7 @@ describe('a peer writing garbage', () => {
         createdBy: 'unknown',
         descriptionText: '',
         history: [],
+        sprintHistory: [],
         estimates: [],
         comments: []
       }
