@@ -106,10 +106,14 @@ export class Room {
     this.awareness.setLocalState(null);
   }
 
-  /** Called once loading finished: from here on every doc change goes through the commit path. */
-  startTracking(): void {
-    this.sizeBytes = Y.encodeStateAsUpdate(this.doc).length;
-    this.shadow = new Shadowed(this.doc);
+  /**
+   * Called once loading finished: from here on every doc change goes through the commit path.
+   * `parts` are the stored updates the doc was built from, when known: they size the doc and build
+   * its shadow without re-encoding it.
+   */
+  startTracking(parts?: readonly Uint8Array[]): void {
+    this.sizeBytes = parts ? parts.reduce((n, p) => n + p.length, 0) : Y.encodeStateAsUpdate(this.doc).length;
+    this.shadow = new Shadowed(this.doc, parts);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwarenessUpdate(change, origin)

@@ -119,40 +119,20 @@ export class Rooms {
       this.opts.log.error({ err, room: name }, 'room load failed');
       throw new LoadError(`room ${name} could not be loaded`);
     }
-    const room = this.newRoom(name, kind);
-    try {
-      if (!this.applyStored(room.doc, loaded, name)) {
-        // The newest checkpoint is unreadable: rebuild from the oldest kept one and the full log.
-        this.opts.log.error({ room: name, checkpoint: loaded.checkpoint?.id }, 'checkpoint unreadable; rebuilding from history');
-        room.doc.destroy();
-        return this.rebuild(name, kind);
-      }
-    } catch (err) {
-      room.destroy();
-      throw err;
-    }
-    return this.install(room, loaded);
+    const room = this.build(name, kind, loaded);
+    if (room) return this.install(room, loaded);
+    // The newest checkpoint is unreadable: rebuild from the oldest kept one and the full log.
+    this.opts.log.error({ room: name, checkpoint: loaded.checkpoint?.id }, 'checkpoint unreadable; rebuilding from history');
+    return this.rebuild(name, kind);
   }
 
   private async rebuild(name: string, kind: string): Promise<Room> {
     const history = await this.opts.store.loadHistory(name);
-    const room = this.newRoom(name, kind);
-    const usable = this.applyStored(room.doc, history, name);
-    if (!usable && this.logStartsAtCreation(history, kind)) {
-      // Every checkpoint is unreadable but the log still holds the room from its creation on.
-      room.doc.destroy();
-      return this.rebuildFromLog(name, kind, history);
-    }
-    if (!usable) {
-      room.destroy();
-      throw new LoadError(`room ${name}: stored history is unreadable`);
-    }
-    return this.installRebuilt(room, history);
-  }
-
-  private rebuildFromLog(name: string, kind: string, history: LoadedRoom): Room {
-    const room = this.newRoom(name, kind);
-    this.applyStored(room.doc, { checkpoint: null, updates: history.updates }, name);
+    // Every checkpoint unreadable but the log still holds the room from its creation on: use the log.
+    const room =
+      this.build(name, kind, history) ??
+      (this.logStartsAtCreation(history, kind) ? this.build(name, kind, { checkpoint: null, updates: history.updates }) : null);
+    if (!room) throw new LoadError(`room ${name}: stored history is unreadable`);
     return this.installRebuilt(room, history);
   }
 
@@ -194,27 +174,40 @@ export class Rooms {
   }
 
   /**
-   * Applies a checkpoint and log to a fresh doc. A log entry that cannot be applied is skipped and
-   * reported (the rest of the room still loads); false when the checkpoint itself is unreadable.
+   * A room built from a checkpoint and log, or null when the checkpoint is unreadable. Stored
+   * entries were validated when they arrived, so they are applied merged in one go, and the room's
+   * shadow is built from the same bytes. Only if that fails (corruption on disk) is the room built
+   * again entry by entry through a shadow, skipping torn entries whole.
    */
-  private applyStored(doc: Y.Doc, loaded: LoadedRoom, name: string): boolean {
-    if (loaded.checkpoint) {
-      try {
-        Y.applyUpdate(doc, loaded.checkpoint.data);
-      } catch {
-        return false;
-      }
-    }
-    if (!loaded.updates.length) return true;
-    // Fast path: one merged apply. If any entry is bad, go entry by entry through a shadow, so a
-    // torn entry is skipped whole instead of half-applied.
-    const probe = new Shadowed(doc);
+  private build(name: string, kind: string, loaded: LoadedRoom): Room | null {
+    const room = this.newRoom(name, kind);
+    const parts: Uint8Array[] = [];
     try {
-      try {
-        if (probe.apply(Y.mergeUpdates(loaded.updates.map((u) => u.data)), null)) return true;
-      } catch {
-        /* mergeUpdates refused an entry: go one by one */
+      if (loaded.checkpoint) Y.applyUpdate(room.doc, loaded.checkpoint.data);
+    } catch {
+      room.destroy();
+      return null;
+    }
+    if (loaded.checkpoint) parts.push(loaded.checkpoint.data);
+    try {
+      if (loaded.updates.length) {
+        const merged = Y.mergeUpdates(loaded.updates.map((u) => u.data));
+        Y.applyUpdate(room.doc, merged);
+        parts.push(merged);
       }
+    } catch {
+      room.destroy();
+      return this.buildCarefully(name, kind, loaded);
+    }
+    room.startTracking(parts);
+    return room;
+  }
+
+  private buildCarefully(name: string, kind: string, loaded: LoadedRoom): Room {
+    const room = this.newRoom(name, kind);
+    if (loaded.checkpoint) Y.applyUpdate(room.doc, loaded.checkpoint.data); // read once already
+    const probe = new Shadowed(room.doc);
+    try {
       for (const u of loaded.updates) {
         let ok = false;
         try {
@@ -224,17 +217,17 @@ export class Rooms {
         }
         if (!ok) this.opts.log.error({ room: name, updateId: u.id }, 'skipping unreadable stored update');
       }
-      return true;
     } finally {
       probe.destroy();
     }
+    room.startTracking();
+    return room;
   }
 
   private install(room: Room, loaded: LoadedRoom): Room {
     room.lastId = loaded.updates.at(-1)?.id ?? loaded.checkpoint?.uptoId ?? 0;
     room.logEntries = loaded.updates.length;
     room.logBytes = loaded.updates.reduce((n, u) => n + u.data.length, 0);
-    room.startTracking();
     // Older documents are brought up to the current schema by the server, once, as a normal update.
     if (room.kind === 'plan' && isPlan(room.doc)) upgradePlan(room.doc, this.serverEditor);
     this.resident.set(room.name, room);

@@ -12,8 +12,12 @@ import * as Y from 'yjs';
 export class Shadowed {
   private shadow: Y.Doc;
 
-  constructor(private readonly doc: Y.Doc) {
-    this.shadow = clone(doc);
+  /**
+   * `parts`: the updates `doc` was built from, if known (a room just loaded from its checkpoint and
+   * log): the shadow is built from them directly instead of re-encoding the whole document.
+   */
+  constructor(private readonly doc: Y.Doc, parts?: readonly Uint8Array[]) {
+    this.shadow = parts ? fromParts(doc, parts) : clone(doc);
   }
 
   /** Applies to the real doc only if the shadow took it; false (nothing changed) otherwise. */
@@ -37,6 +41,12 @@ export class Shadowed {
   destroy(): void {
     this.shadow.destroy();
   }
+}
+
+function fromParts(doc: Y.Doc, parts: readonly Uint8Array[]): Y.Doc {
+  const copy = new Y.Doc({ gc: doc.gc });
+  for (const part of parts) Y.applyUpdate(copy, part);
+  return copy;
 }
 
 function clone(doc: Y.Doc): Y.Doc {

@@ -69,4 +69,33 @@ describe('store failures', () => {
     await waitForSync(b);
     expect(cards.list(b.doc).length).toBe(30);
   });
+
+  it('a corrupted log entry is skipped whole and the rest of the room loads', async () => {
+    const server = await startServer({ env: { ROOM_IDLE_MS: '200' } });
+    servers.push(server);
+    const room = await server.createPlan('Torn entry');
+    const a = connectClient(server.wsUrl, room, server.token(room, 'editor', 'Ana'));
+    clients.push(a);
+    await waitForSync(a);
+    const editor = createEditor('ana');
+    for (let i = 0; i < 3; i++) {
+      addCard(a.doc, editor, { title: `entry ${i}`, status: 'todo', rank: 'i' });
+      await waitFor(async () => (await server.server.store.load(room)).updates.length === 2 + i, `entry ${i} stored`);
+    }
+    a.destroy();
+    await waitFor(() => server.server.rooms.get(room) === undefined, 'room unloaded');
+    const stored = await server.server.store.load(room);
+    const victim = stored.updates[2];
+    const raw = new Database(path.join(server.dataDir, 'plenary.db'));
+    raw.prepare('UPDATE updates SET data = ? WHERE id = ?').run(Buffer.from(victim.data.subarray(0, victim.data.length - 3)), victim.id);
+    raw.close();
+    const b = connectClient(server.wsUrl, room, server.token(room, 'viewer', 'Bo'));
+    clients.push(b);
+    await waitForSync(b);
+    // Entry 1 is skipped whole (a half-applied entry would show its card); entry 2 continues the
+    // same Yjs client's clock after entry 1, so it cannot integrate without it and stays pending.
+    expect(cards.list(b.doc).map((c) => c.title)).toEqual(['entry 0']);
+    expect(server.server.rooms.get(room)).toBeDefined();
+  });
 });
+
