@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs';
 import { initialRanks } from '../rank.ts';
-import { DEFAULT_STATUSES, DEFAULT_WORKING_DAYS, PLAN_ROOT, SCHEMA_VERSION, type PlanMeta, type Weekday } from '../schema.ts';
+import { DEFAULT_STATUSES, DEFAULT_WORKING_DAYS, PLAN_ROOT, ROOT_WRITERS, SCHEMA_VERSION, type PlanMeta, type Weekday } from '../schema.ts';
 import { int, num, oneOf, str } from './fields.ts';
 import type { Editor } from './origin.ts';
 import { statuses } from './statuses.ts';
@@ -103,4 +103,15 @@ export function upgradePlan(doc: Y.Doc, editor: Editor): number {
 /** True when the document holds a plan (as opposed to nothing, or a retro). */
 export function isPlan(doc: Y.Doc): boolean {
   return metaMap(doc).get('kind') === 'plan';
+}
+
+/**
+ * The top-level types a person edits directly: everything but the roots only the server writes
+ * (ROOT_WRITERS). An undo manager over these undoes a person's own edits anywhere in the plan.
+ */
+export function editableRoots(doc: Y.Doc): Y.Map<unknown>[] {
+  const serverOnly = new Set(Object.entries(ROOT_WRITERS.plan ?? {}).filter(([, w]) => w === 'server').map(([root]) => root));
+  return Object.values(PLAN_ROOT)
+    .filter((root) => !serverOnly.has(root))
+    .map((root) => doc.getMap<unknown>(root));
 }

@@ -1,11 +1,12 @@
 /**
- * Undo and redo of this person's own card edits. A Y.UndoManager tracks only our editor's origin
+ * Undo and redo of this person's own edits anywhere in the plan (cards, sprints, columns, RAID,
+ * timeline, decisions…; not the server-written roots). A Y.UndoManager tracks only our editor's origin
  * (origins are compared by identity), so a peer's concurrent edit is never undone by our Ctrl+Z.
  * Every action is already one transaction (a title is written once, on Enter or blur, not per
  * key), so nothing is merged by time: each add, rename, move or delete is one undo step.
  */
 import * as Y from 'yjs';
-import { cards } from '$shared/doc/cards.ts';
+import { editableRoots } from '$shared/doc/plan.ts';
 import type { Editor } from '$shared/doc/origin.ts';
 
 export class UndoHistory {
@@ -18,7 +19,7 @@ export class UndoHistory {
   };
 
   constructor(doc: Y.Doc, editor: Editor) {
-    this.#manager = new Y.UndoManager(cards.root(doc), { trackedOrigins: new Set([editor.origin]), captureTimeout: 0 });
+    this.#manager = new Y.UndoManager(editableRoots(doc), { trackedOrigins: new Set([editor.origin]), captureTimeout: 0 });
     for (const event of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) this.#manager.on(event, this.#sync);
   }
 
