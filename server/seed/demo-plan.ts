@@ -35,6 +35,7 @@ import {
   type CardRow,
   type MemberKey
 } from './demo-data.ts';
+import { createPrng } from '../../shared/prng.ts';
 
 export const DEMO_ROOM = 'demo-gpu-cluster';
 
@@ -53,17 +54,7 @@ const epicId = (key: string) => `epic-${key}`;
 // ---------------------------------------------------------------------------------------------
 // Determinism and calendar helpers
 
-/** A tiny seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createPrng;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -6,7 +6,7 @@
 import { isoOf, isWorkingDay, workingDaysAfter, workingDaysBetween, type Day, type WorkWeek } from './calendar.ts';
 import type { DayCounts } from './counters.ts';
 import { nearestRank } from './percentile.ts';
-import { createPrng, randomIndex } from './prng.ts';
+import { createPrng, randomIndex } from '../prng.ts';
 
 export type ForecastOptions = {
   /** [FC5] Trials per question (default 10,000). */

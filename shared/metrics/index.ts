@@ -25,7 +25,7 @@ export type { ForecastOptions, WhenAnswer, HowManyAnswer, Sample } from './forec
 export type { Distribution } from './percentile.ts';
 export type { Unit } from './scope.ts';
 export { nearestRank, distribution } from './percentile.ts';
-export { createPrng } from './prng.ts';
+export { createPrng } from '../prng.ts';
 export { exposure, rating } from './risk.ts';
 export { forecastWhen, forecastHowMany, throughputSample, DEFAULT_CONFIDENCE } from './forecast.ts';
 export { dayOf, dayStart, isoOf, dayOfIso, workWeek, workingDaysBetween, type Day } from './calendar.ts';

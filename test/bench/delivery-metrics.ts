@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Card, PlanSnapshot, RaidItem, Sprint, StatusChange } from '../../shared/schema.ts';
 import { DEFAULT_STATUSES } from '../../shared/schema.ts';
 import { computeMetrics, IncrementalMetrics } from '../../shared/metrics/index.ts';
-import { createPrng } from '../../shared/metrics/prng.ts';
+import { createPrng } from '../../shared/prng.ts';
 import { dayOf, dayOfIso, isoOf, workWeek } from '../../shared/metrics/calendar.ts';
 import { CardIndex } from '../../shared/metrics/card-index.ts';
 import { planContext } from '../../shared/metrics/context.ts';

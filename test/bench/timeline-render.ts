@@ -27,21 +27,14 @@ import { STAGES, type MilestoneKind } from '../../shared/schema.ts';
 import { storeNewRoom } from '../../server/plans.ts';
 import { ensureClientBuilt, launchBrowser, newContext, waitForConnection } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
+import { createPrng } from '../../shared/prng.ts';
 
 const ITEMS = 500;
 const DEPENDENCIES = 1_000;
 const WORKSTREAMS = 10;
 const MOVES = 30;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createPrng;
 
 /** Items spread over ~two years around today; dependencies go from lower to higher index, mostly near neighbours. */
 export function buildTimelinePlan(seed = 7, today = new Date().toISOString().slice(0, 10)): Y.Doc {

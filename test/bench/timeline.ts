@@ -19,20 +19,13 @@ import { fromDay } from '../../shared/planning/dates.ts';
 import { buildGraph, wouldCreateCycle, type Edge } from '../../shared/planning/graph.ts';
 import { schedule, type Item } from '../../shared/planning/schedule.ts';
 import { round } from './stats.ts';
+import { createPrng } from '../../shared/prng.ts';
 
 const ITEMS = 500;
 const DEPENDENCIES = 1_000;
 const RUNS = 21;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createPrng;
 
 /** Items in index order over ~2 years; each dependency goes from a lower to a higher index. */
 function bigTimeline(seed = 42): { items: Item[]; edges: Edge[] } {

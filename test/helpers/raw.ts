@@ -19,6 +19,7 @@ import {
   SYNC_UPDATE
 } from '../../shared/protocol.ts';
 import * as decoding from 'lib0/decoding';
+import { createPrng } from '../../shared/prng.ts';
 
 export type CloseInfo = { code: number; reason: string };
 
@@ -296,17 +297,8 @@ export async function healthz(url: string): Promise<{ ok: boolean; rooms: number
   return (await res.json()) as { ok: boolean; rooms: number; sockets: number };
 }
 
-/** Small deterministic PRNG (mulberry32): seeded fuzzing and reproducible "random" payloads. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for fuzzing and reproducible payloads: the project's one generator. */
+export const mulberry32 = createPrng;
 
 export function randomBytes(rand: () => number, n: number): Uint8Array {
   const b = new Uint8Array(n);

@@ -11,6 +11,7 @@ import { createPlan } from '../../shared/doc/plan.ts';
 import { addSprint, closeSprint, sprints, startSprintNow } from '../../shared/doc/sprints.ts';
 import { snapshot } from '../../shared/doc/snapshot.ts';
 import { compareRank, rankBetween } from '../../shared/rank.ts';
+import { createPrng } from '../../shared/prng.ts';
 
 function editor(actor: string, start = 1_700_000_000_000): Editor {
   let t = start;
@@ -41,15 +42,7 @@ function places(doc: Y.Doc) {
     .map((c) => ({ id: c.id, status: c.status, sprint: c.sprint, rank: c.rank, assignee: c.assignee }));
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createPrng;
 
 describe('concurrent moves', () => {
   it('two replicas moving the same card at once: it ends in exactly one place, both moves in its history', () => {

@@ -21,19 +21,12 @@ import { addMember, members, setSprintCapacity } from '../../shared/doc/members.
 import { sprints, startSprint } from '../../shared/doc/sprints.ts';
 import { addCard, cardDescription, cards, estimateCard, moveCard } from '../../shared/doc/cards.ts';
 import { snapshot } from '../../shared/doc/snapshot.ts';
+import { createPrng } from '../../shared/prng.ts';
 
 // ---------------------------------------------------------------------------------------------
 // deterministic randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createPrng;
 
 class Rng {
   readonly next: () => number;

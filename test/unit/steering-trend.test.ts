@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { addRaidItem, raid, raidHistories, rescoreRaidItem, updateRaidItem, type RaidFields } from '../../shared/doc/raid.ts';
-import { createPrng } from '../../shared/metrics/prng.ts';
+import { createPrng } from '../../shared/prng.ts';
 import type { RaidChange } from '../../shared/schema.ts';
 import { exposureTrend, stateAt, trendChange } from '../../shared/steering/trend.ts';
 import { raidItem } from './metrics/fixtures.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../../shared/metrics/index.ts';
 import { forecastHowMany, forecastWhen, throughputSample, type Sample } from '../../../shared/metrics/forecast.ts';
-import { createPrng } from '../../../shared/metrics/prng.ts';
+import { createPrng } from '../../../shared/prng.ts';
 import { dayOfIso, workWeek } from '../../../shared/metrics/calendar.ts';
 import { CardIndex } from '../../../shared/metrics/card-index.ts';
 import { planContext } from '../../../shared/metrics/context.ts';

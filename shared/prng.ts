@@ -1,5 +1,6 @@
 /**
- * A seeded PRNG for the Monte Carlo forecast [FC5]. Metrics never call Math.random(): the same seed
+ * The one seeded PRNG of Plenary: the Monte Carlo forecast [FC5], the demo plan, fuzzing and
+ * benchmarks. Metrics never call Math.random(): the same seed
  * gives the same forecast on every replica and in every test. sfc32, seeded through splitmix32 so
  * that nearby seeds (1, 2, 3…) give unrelated streams.
  */
