@@ -6,10 +6,22 @@
 import { readConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { startPlenary } from '../../server/server.ts';
+import { serveEventLoopDelay } from './event-loop.ts';
 
 const config = readConfig(process.env);
 const server = await startPlenary(config, { log: createLogger(config.logLevel) });
+serveEventLoopDelay();
 process.send?.({ type: 'ready', port: server.port, pid: process.pid });
+
+// Bench diagnostic (the child runs with --expose-gc): after the honest RSS reading, tell apart
+// memory still referenced from garbage V8 simply has not collected yet.
+process.on('message', (m: { type?: string }) => {
+  if (m?.type !== 'gc') return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ type: 'gc-done', collected: typeof gc === 'function', rss, heapUsed });
+});
 
 let stopping = false;
 const stop = () => {

@@ -115,15 +115,78 @@ export function cpuMs(pid: number): number | null {
 /** USER_HZ: 100 on every Linux we run on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
 
-/** Measures a process's CPU use over an interval, as a percentage of one core. */
-export function cpuMeter(pid: number): () => number | null {
+/** Busy CPU time of the whole machine in ms (all cores), from /proc/stat. */
+function machineBusyMs(): number | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Microseconds during which some task waited for I/O (Linux PSI), or null where PSI is missing. */
+function ioStallUs(): number | null {
+  try {
+    const m = /^some .* total=(\d+)$/m.exec(fs.readFileSync('/proc/pressure/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU use over an interval, in % of one core: the server's, the load generator's, and everything
+ * else on the machine (other processes, kernel softirq) — the last one tells whether a number was
+ * measured on a busy machine — and the share of the interval with tasks stalled on I/O.
+ */
+export function phaseMeter(
+  serverPid: number,
+  loadPid: number
+): () => { serverCpuPct: number | null; loadCpuPct: number | null; otherCpuPct: number | null; ioStallPct: number | null } {
   const t0 = performance.now();
-  const c0 = cpuMs(pid);
+  const io0 = ioStallUs();
+  const s0 = cpuMs(serverPid);
+  const l0 = cpuMs(loadPid);
+  const m0 = machineBusyMs();
+  const me0 = process.cpuUsage();
   return () => {
-    const c1 = cpuMs(pid);
-    if (c0 === null || c1 === null) return null;
-    return Math.round(((c1 - c0) / (performance.now() - t0)) * 1000) / 10;
+    const wall = performance.now() - t0;
+    const s1 = cpuMs(serverPid);
+    const l1 = cpuMs(loadPid);
+    const m1 = machineBusyMs();
+    const me = process.cpuUsage(me0);
+    const io1 = ioStallUs();
+    const pct = (x: number) => Math.round((x / wall) * 1000) / 10;
+    const server = s0 !== null && s1 !== null ? s1 - s0 : null;
+    const load = l0 !== null && l1 !== null ? l1 - l0 : null;
+    const other = m0 !== null && m1 !== null && server !== null && load !== null ? Math.max(0, m1 - m0 - server - load - (me.user + me.system) / 1000) : null;
+    return {
+      serverCpuPct: server === null ? null : pct(server),
+      loadCpuPct: load === null ? null : pct(load),
+      otherCpuPct: other === null ? null : pct(other),
+      // Share of the phase during which some task (ours included: Plenary's fsyncs) waited for I/O.
+      ioStallPct: io0 !== null && io1 !== null ? pct((io1 - io0) / 1000) : null
+    };
   };
+}
+
+/**
+ * Waits (at most `maxMs`) until the rest of the machine is quiet: other processes using less than
+ * `limitPct` of one core over a one-second window. The machine may be shared with other work (test
+ * suites, browsers); a phase measured while it is busy says little about the server.
+ */
+export async function waitForQuiet(serverPid: number, loadPid: number, maxMs: number, limitPct = 25): Promise<{ waitedMs: number; otherCpuPct: number | null }> {
+  const t0 = performance.now();
+  let other: number | null = null;
+  for (;;) {
+    const meter = phaseMeter(serverPid, loadPid);
+    await sleep(1_000);
+    other = meter().otherCpuPct;
+    if (other === null || other < limitPct || performance.now() - t0 >= maxMs) break;
+  }
+  return { waitedMs: Math.round(performance.now() - t0), otherCpuPct: other };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

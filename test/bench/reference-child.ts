@@ -7,9 +7,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-// @ts-expect-error the package's JS source has no types next to it under this export condition
 import { setupWSConnection } from '@y/websocket-server/utils';
+import { serveEventLoopDelay } from './event-loop.ts';
 
+serveEventLoopDelay();
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const server = http.createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -13,7 +13,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { createPlanRoom, storeNewRoom } from '../../server/plans.ts';
 import { openSqliteStore } from '../../server/persistence/sqlite.ts';
-import { BENCH_DIR, cpuMeter, nextMessage, rssBytes, spawnTsChild, stopChild } from './proc.ts';
+import type { LoopDelay } from './event-loop.ts';
+import { BENCH_DIR, nextMessage, rssBytes, spawnTsChild, stopChild } from './proc.ts';
 
 export type ServerKind = 'plenary' | 'reference';
 
@@ -25,7 +26,10 @@ export type BenchServer = {
   secret: string | null;
   child: ChildProcess;
   rss(): number | null;
-  cpu(): () => number | null;
+  /** Event-loop delay since the last reset (bench diagnostic). */
+  loopDelay: LoopDelayProbe;
+  /** Plenary only (bench diagnostic): a full GC in the child, then its RSS and heap used. */
+  forceGc(): Promise<{ collected: boolean; rss: number; heapUsed: number } | null>;
   stop(): Promise<number | null>;
 };
 
@@ -50,6 +54,24 @@ export async function preparePlenaryData(dataDir: string, rooms: string[], bigRo
   }
 }
 
+export type LoopDelayProbe = { reset(): Promise<void>; read(): Promise<LoopDelay | null> };
+
+/** Resets and reads a child's event-loop delay histogram over IPC (see event-loop.ts). */
+export function loopDelayProbe(child: ChildProcess): LoopDelayProbe {
+  return {
+    async reset() {
+      const done = nextMessage(child, (m) => m?.type === 'eld-reset-done', 5_000, 'event-loop delay reset');
+      child.send({ type: 'eld-reset' });
+      await done.catch(() => undefined);
+    },
+    async read() {
+      const done = nextMessage<{ value: LoopDelay }>(child, (m) => m?.type === 'eld', 5_000, 'event-loop delay read');
+      child.send({ type: 'eld-read' });
+      return (await done.catch(() => null))?.value ?? null;
+    }
+  };
+}
+
 async function started(kind: ServerKind, child: ChildProcess, secret: string | null): Promise<BenchServer> {
   const ready = await nextMessage<{ port: number; pid: number }>(child, (m) => m?.type === 'ready', 30_000, `${kind} server start`);
   return {
@@ -59,13 +81,19 @@ async function started(kind: ServerKind, child: ChildProcess, secret: string | n
     secret,
     child,
     rss: () => rssBytes(child.pid!),
-    cpu: () => cpuMeter(child.pid!),
+    loopDelay: loopDelayProbe(child),
+    async forceGc() {
+      if (kind !== 'plenary') return null;
+      const done = nextMessage<{ collected: boolean; rss: number; heapUsed: number }>(child, (m) => m?.type === 'gc-done', 10_000, 'forced GC');
+      child.send({ type: 'gc' });
+      return done;
+    },
     stop: () => stopChild(child, 'SIGTERM', 15_000)
   };
 }
 
 export async function startPlenaryServer(options: { dataDir: string; secret: string; cpuProfDir?: string }): Promise<BenchServer> {
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const nodeArgs = ['--expose-gc', ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = spawnTsChild(path.join(BENCH_DIR, 'plenary-child.ts'), {
     name: 'plenary',
     nodeArgs,

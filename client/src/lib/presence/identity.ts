@@ -9,7 +9,33 @@ export const MAX_NAME = 60;
 
 const PALETTE = ['#b42318', '#9a4a00', '#067647', '#175cd3', '#6941c6', '#c11574', '#0e7090', '#4e5ba6', '#7a5c00', '#3f6212'];
 
-export type PresenceUser = { id: string; name: string; color: string };
+/** `tz`: the person's IANA time zone (from their browser), so others see their local time. */
+export type PresenceUser = { id: string; name: string; color: string; tz: string | null };
+
+/** This browser's time zone. */
+export function ownTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function validZone(tz: unknown): string | null {
+  if (typeof tz !== 'string' || tz.length > 64) return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return null;
+  }
+}
+
+/** "14:05" in a zone (24-hour, the reader's locale), or null for an unknown zone. */
+export function localTime(tz: string | null, at: number): string | null {
+  if (!tz) return null;
+  return new Intl.DateTimeFormat(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+}
 
 export function colorFor(id: string): string {
   let h = 2166136261;
@@ -51,5 +77,5 @@ export function readPresenceUser(state: unknown): PresenceUser | null {
   const user = (state as { user?: Partial<PresenceUser> } | null)?.user;
   if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') return null;
   const color = typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : colorFor(user.id);
-  return { id: user.id.slice(0, 64), name: cleanName(user.name) || 'Someone', color };
+  return { id: user.id.slice(0, 64), name: cleanName(user.name) || 'Someone', color, tz: validZone(user.tz) };
 }

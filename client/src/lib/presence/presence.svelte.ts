@@ -5,7 +5,7 @@
  * link has the same user id and tells themselves apart by the name they chose. Ourselves first.
  */
 import type { Awareness } from 'y-protocols/awareness';
-import { cleanName, colorFor, readPresenceUser, storedName, storeName, type PresenceUser } from './identity.ts';
+import { cleanName, colorFor, ownTimeZone, readPresenceUser, storedName, storeName, type PresenceUser } from './identity.ts';
 
 export type Peer = PresenceUser & { key: string; self: boolean; connections: number };
 
@@ -47,8 +47,10 @@ export class Presence {
 
   #publish(): void {
     if (!this.#userId) return;
-    // The whole local state is ours, so it is set whole: this also brings it back after `pagehide`.
-    this.awareness.setLocalState({ user: { id: this.#userId, name: this.name, color: colorFor(this.#userId) } });
+    // Other features keep their own fields in the same state (a caret, the card being viewed, a
+    // presenter's focus): keep them, replace only `user`. After `pagehide` the state is null.
+    const user = { id: this.#userId, name: this.name, color: colorFor(this.#userId), tz: ownTimeZone() };
+    this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), user });
   }
 
   #refresh(): void {
