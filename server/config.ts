@@ -16,6 +16,8 @@ export type Config = {
   publicUrl: string | null;
   /** 'sqlite' (default), 'memory' or a postgres:// URL. */
   store: string;
+  /** SQLite durability: 'process' survives kill -9; 'power' also survives power loss (fsync per commit). */
+  durability: 'process' | 'power';
   /** Fan-out bus for several servers sharing one store: a redis:// URL, or null for one server. */
   bus: string | null;
   limits: Limits;
@@ -59,6 +61,12 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return n;
 }
 
+function durability(raw: string | undefined): 'process' | 'power' {
+  if (!raw) return 'process';
+  if (raw === 'process' || raw === 'power') return raw;
+  throw new ConfigError(`DURABILITY must be "process" or "power", got "${raw}"`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = { ...LIMITS } as Limits;
   for (const [key, name] of Object.entries(ENV_LIMITS) as [keyof Limits, string][]) limits[key] = number(env, name, LIMITS[key]);
@@ -71,6 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL || null,
     store: env.STORE || 'sqlite',
     bus: env.BUS || null,
+    durability: durability(env.DURABILITY),
     limits,
     roomIdleMs: number(env, 'ROOM_IDLE_MS', 5_000),
     compactEntries: number(env, 'COMPACT_ENTRIES', 500),

@@ -40,7 +40,7 @@ export async function openStore(config: Config): Promise<DocStore> {
   if (config.store === 'memory') return createMemoryStore();
   if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store);
   fs.mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteStore(path.join(config.dataDir, 'plenary.db'));
+  return openSqliteStore(path.join(config.dataDir, 'plenary.db'), config.durability);
 }
 
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'client');
@@ -56,7 +56,7 @@ export async function startPlenary(
   const metrics = createMetrics();
   const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, extensions: options.extensions ?? EXTENSIONS });
   const sync = new SyncServer(rooms, config.limits, metrics, log);
-  const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, rooms, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });

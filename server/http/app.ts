@@ -12,6 +12,8 @@ import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
 import { bearer, requireAccess } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
+import { planMetrics, readMetricsQuery } from './metrics-api.ts';
+import type * as Y from 'yjs';
 
 export type AppDeps = {
   secret: string;
@@ -21,6 +23,8 @@ export type AppDeps = {
   stats: () => { rooms: number; sockets: number };
   /** The server's rooms, for routes that change a document through its normal commit path. */
   rooms?: RoomAccess;
+  /** The live document of a resident room (undefined when not loaded), for read-only routes. */
+  resident?: (room: string) => Y.Doc | undefined;
 };
 
 const DAY = 86_400;
@@ -107,6 +111,18 @@ export function createApp(deps: AppDeps): Hono {
       if (err instanceof RetroError) throw new HttpError(err.status, err.status === 404 ? 'unknownRoom' : 'badRequest', err.message);
       throw err;
     }
+  });
+
+  // Every metric of a plan, for any role the token grants on it (shared/METRICS.md).
+  app.get('/api/plans/:room/metrics', async (c) => {
+    const room = c.req.param('room');
+    if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
+    requireAccess(secret, metrics, token(c), room);
+    const query = readMetricsQuery(c.req.query('unit'), c.req.queries('by'));
+    if (typeof query === 'string') throw new HttpError(400, 'badRequest', query);
+    const report = await planMetrics({ store, resident: deps.resident }, room, query);
+    if (!report) throw new HttpError(404, 'unknownRoom', `no plan called ${room}`);
+    return c.json(report, 200, { 'cache-control': 'no-store' });
   });
 
   app.all('/api/*', () => {

@@ -15,6 +15,7 @@ import { FROM_BUS, Room } from './room.ts';
 import { Shadowed } from './safe-apply.ts';
 import type { RoomExtension } from '../extensions/extension.ts';
 import { ExtensionHost } from '../extensions/host.ts';
+import { createIdleCollector } from '../observability/gc.ts';
 
 export type RoomsOptions = {
   store: DocStore;
@@ -50,6 +51,7 @@ export class Rooms {
   private readonly busState = new Map<Room, BusState>();
   private readonly serverId: string;
   private readonly extensions: ExtensionHost;
+  private readonly idleCollector = createIdleCollector();
 
   constructor(private readonly opts: RoomsOptions) {
     this.now = opts.now ?? Date.now;
@@ -270,6 +272,7 @@ export class Rooms {
     if (room.peers.size > 0 || room.uncommitted || room.destroyed) return this.released(room);
     this.drop(room);
     this.opts.log.debug({ room: room.name }, 'room unloaded');
+    this.idleCollector.schedule();
   }
 
   private drop(room: Room): void {
@@ -359,5 +362,6 @@ export class Rooms {
     await Promise.allSettled([...this.loading.values()]);
     await this.commit.flush();
     for (const room of [...this.resident.values()]) this.unload(room, 'goingAway');
+    this.idleCollector.cancel();
   }
 }

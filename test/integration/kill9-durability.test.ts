@@ -19,14 +19,15 @@ function ownClock(doc: Y.Doc): number {
 
 describe('kill -9', () => {
   const servers: SpawnedServer[] = [];
-  const writers: Writer[] = [];
+  const everyone: Writer[] = [];
   afterAll(async () => {
-    writers.forEach((w) => w.client.destroy());
+    everyone.forEach((w) => w.client.destroy());
     await Promise.all(servers.map((s) => s.kill()));
   });
 
-  it('loses no update that a client saw or that was acknowledged', async () => {
-    const first = await spawnServer();
+  it.each(['process', 'power'])('loses no update that a client saw or that was acknowledged (DURABILITY=%s)', async (durability) => {
+    const writers: Writer[] = [];
+    const first = await spawnServer({ env: { DURABILITY: durability } });
     servers.push(first);
     const res = await fetch(first.url + '/api/plans', {
       method: 'POST',
@@ -47,6 +48,7 @@ describe('kill -9', () => {
         if (origin === client.provider) for (const c of cards.list(client.doc)) if (!c.title.startsWith(`W${i}-`)) w.seen.add(c.title);
       });
       writers.push(w);
+      everyone.push(w);
     }
     await Promise.all(writers.map((w) => waitForSync(w.client)));
     writers.forEach((w, i) => {
@@ -72,10 +74,10 @@ describe('kill -9', () => {
     }
     expect(mustSurvive.size).toBeGreaterThan(60);
 
-    const second = await spawnServer({ dataDir: first.dataDir, port: first.port });
+    const second = await spawnServer({ dataDir: first.dataDir, port: first.port, env: { DURABILITY: durability } });
     servers.push(second);
     const reader = connectClient(second.wsUrl, room, second.token(room, 'viewer', 'Reader'));
-    writers.push({ client: reader, written: [], ackedClock: 0, seen: new Set() });
+    everyone.push({ client: reader, written: [], ackedClock: 0, seen: new Set() });
     await waitForSync(reader);
     const stored = new Set(cards.list(reader.doc).map((c) => c.title));
     const lost = [...mustSurvive].filter((t) => !stored.has(t));
