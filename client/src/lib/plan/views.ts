@@ -15,6 +15,7 @@ import PackView from '../steering/PackView.svelte';
 import RaidLogView from '../steering/RaidLogView.svelte';
 import RetrosView from '../retro/RetrosView.svelte';
 import StandupView from '../standup/StandupView.svelte';
+import MetricsView from '../metrics/MetricsView.svelte';
 import type { OpenPlan } from './openPlan.svelte.ts';
 
 export type PlanViewEntry = { id: string; label: string; component: Component<{ plan: OpenPlan }> };
@@ -30,7 +31,8 @@ export const VIEWS: PlanViewEntry[] = [
   { id: 'pack', label: 'Status pack', component: PackView },
   { id: 'timeline', label: 'Timeline', component: TimelineView },
   { id: 'standup', label: 'Stand-up', component: StandupView },
-  { id: 'retros', label: 'Retros', component: RetrosView }
+  { id: 'retros', label: 'Retros', component: RetrosView },
+  { id: 'metrics', label: 'Metrics', component: MetricsView }
 ];
 
 export const DEFAULT_VIEW = VIEWS[0].id;
