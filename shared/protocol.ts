@@ -69,6 +69,12 @@ export const CLOSE = {
   byteRate: { code: 4430, reason: 'too many bytes per second' },
   awarenessRate: { code: 4431, reason: 'presence updates too frequent' },
   impersonation: { code: 4432, reason: 'presence of another client' },
+  clientIdTaken: { code: 4433, reason: 'this Yjs client id belongs to another person' },
+  revoked: { code: 4434, reason: 'your access to this plan was revoked' },
+  presenceInvalid: { code: 4416, reason: 'presence payload too deep, too wide or too long' },
+  privateInvalid: { code: 4417, reason: 'private message too deep, too wide or too long' },
+  tooManyConnections: { code: 4436, reason: 'too many open connections for this person' },
+  privateRate: { code: 4437, reason: 'private requests too frequent' },
   internal: { code: 4500, reason: 'internal server error' },
   loadFailed: { code: 4503, reason: 'document could not be loaded, try again later' },
   slowConsumer: { code: 4508, reason: 'connection too slow to keep up' }
