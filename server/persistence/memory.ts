@@ -4,12 +4,12 @@
  * is written (all or nothing), and ids are shared by all rooms.
  */
 import { planPrune } from './retention.ts';
+import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
 import {
   isEmptyUpdate,
   StoreError,
   type Checkpoint,
-  type DocStore,
   type LoadedRoom,
   type NewUpdate,
   type RoomInfo,
@@ -32,12 +32,19 @@ function checkUpdate(u: NewUpdate, index: number): void {
   if (!ok) throw new StoreError('backend', `memory append: invalid update at index ${index}`);
 }
 
-export function createMemoryStore(): DocStore {
+export function createMemoryStore(): PlenaryStore {
   const guard = new StoreGuard('memory');
   const logs = new Map<string, RoomLog>();
   const rooms = new Map<string, RoomInfo>();
   let nextUpdateId = 1;
   let nextCheckpointId = 1;
+  const invitations = new Map<string, Invitation & { codeHash: string }>();
+  const people = new Map<string, Person>();
+  const sessions = new Map<string, Session>();
+  const audit: AuditEntry[] = [];
+  const owners = new Map<string, Map<number, string>>();
+  let nextAuditId = 1;
+  const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
     let log = logs.get(room);
@@ -70,6 +77,12 @@ export function createMemoryStore(): DocStore {
     append: (batch) =>
       guard.run('append', () => {
         batch.forEach(checkUpdate);
+        for (const u of batch) {
+          if (!u.clients?.length) continue;
+          let room = owners.get(u.room);
+          if (!room) owners.set(u.room, (room = new Map()));
+          for (const client of u.clients) if (!room.has(client)) room.set(client, u.author);
+        }
         return batch.map((u) => {
           const id = nextUpdateId++;
           logOf(u.room).updates.push({
@@ -136,10 +149,98 @@ export function createMemoryStore(): DocStore {
     listRooms: () =>
       guard.run('listRooms', () => [...rooms.values()].map((r) => ({ ...r })).sort(compareRooms)),
 
+    createInvitation: (inv) =>
+      guard.run('createInvitation', () => {
+        const row = { ...inv, uses: 0, revokedAt: null };
+        invitations.set(inv.id, row);
+        return publicInvitation(row);
+      }),
+    getInvitation: (id) =>
+      guard.run('getInvitation', () => {
+        const row = invitations.get(id);
+        return row ? publicInvitation(row) : null;
+      }),
+    invitationByCodeHash: (codeHash) =>
+      guard.run('invitationByCodeHash', () => {
+        const row = [...invitations.values()].find((i) => i.codeHash === codeHash);
+        return row ? publicInvitation(row) : null;
+      }),
+    listInvitations: (plan) =>
+      guard.run('listInvitations', () =>
+        [...invitations.values()].filter((i) => i.plan === plan).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map(publicInvitation)
+      ),
+    useInvitation: (id, now) =>
+      guard.run('useInvitation', () => {
+        const row = invitations.get(id) ?? null;
+        const refusal = useRefusal(row, now);
+        if (refusal) return refusal;
+        row!.uses++;
+        return publicInvitation(row!);
+      }),
+    revokeInvitation: (id, at) =>
+      guard.run('revokeInvitation', () => {
+        const row = invitations.get(id);
+        if (!row) return [];
+        if (row.revokedAt === null) row.revokedAt = at;
+        const revoked: string[] = [];
+        for (const p of people.values()) {
+          if (p.invitationId !== id || p.revokedAt !== null) continue;
+          p.revokedAt = at;
+          revoked.push(p.id);
+        }
+        return revoked;
+      }),
+    createPerson: (person) =>
+      guard.run('createPerson', () => {
+        if (people.has(person.id)) throw new StoreError('backend', `person exists: ${person.id}`);
+        people.set(person.id, { ...person });
+      }),
+    getPerson: (id) =>
+      guard.run('getPerson', () => {
+        const p = people.get(id);
+        return p ? { ...p } : null;
+      }),
+    listPeople: (plan) =>
+      guard.run('listPeople', () =>
+        [...people.values()].filter((p) => p.plan === plan).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((p) => ({ ...p }))
+      ),
+    updatePerson: (id, patch) =>
+      guard.run('updatePerson', () => {
+        const p = people.get(id);
+        if (!p) return null;
+        if (patch.role !== undefined) p.role = patch.role;
+        if (patch.name !== undefined) p.name = patch.name;
+        if (patch.lastSeenAt !== undefined) p.lastSeenAt = Math.max(p.lastSeenAt, patch.lastSeenAt);
+        if (patch.revokedAt !== undefined && p.revokedAt === null) p.revokedAt = patch.revokedAt;
+        return { ...p };
+      }),
+    createSession: (session) =>
+      guard.run('createSession', () => {
+        sessions.set(session.id, { ...session });
+      }),
+    getSession: (id) =>
+      guard.run('getSession', () => {
+        const s = sessions.get(id);
+        return s ? { ...s } : null;
+      }),
+    addAudit: (entry) =>
+      guard.run('addAudit', () => {
+        audit.push({ ...entry, detail: structuredClone(entry.detail), id: nextAuditId++ });
+      }),
+    listAudit: (plan, limit) =>
+      guard.run('listAudit', () =>
+        audit.filter((e) => e.plan === plan).sort((a, b) => b.at - a.at || b.id - a.id).slice(0, limit).map((e) => ({ ...e, detail: structuredClone(e.detail) }))
+      ),
+    clientOwners: (room) => guard.run('clientOwners', () => new Map(owners.get(room) ?? [])),
+
     async close() {
       guard.close();
       logs.clear();
       rooms.clear();
+      invitations.clear();
+      people.clear();
+      sessions.clear();
+      owners.clear();
     }
   };
 }

@@ -10,11 +10,12 @@
 import postgres from 'postgres';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { planPrune } from './retention.ts';
+import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
+import type { Role } from '../../shared/protocol.ts';
 import {
   isEmptyUpdate,
   StoreError,
   type Checkpoint,
-  type DocStore,
   type LoadedRoom,
   type RoomInfo,
   type StoredUpdate
@@ -56,6 +57,65 @@ const toRoom = (r: RoomRow): RoomInfo => ({
   createdBy: r.created_by
 });
 
+type InvitationRow = {
+  id: string; plan: string; scope: string; role: string; expires_at: string; session_until: string | null; max_uses: number | null;
+  uses: number; member_id: string | null; label: string; require_sign_in: boolean; created_by: string; created_at: string; revoked_at: string | null;
+};
+type PersonRow = {
+  id: string; plan: string; name: string; member_id: string | null; role: string; invitation_id: string | null; created_at: string;
+  last_seen_at: string; revoked_at: string | null; subject: string | null;
+};
+type SessionRow = { id: string; person_id: string; plan: string; created_at: string; expires_at: string; revoked_at: string | null };
+type AuditRow = { id: string; plan: string; at: string; actor: string; actor_name: string; action: string; subject: string; detail: Record<string, unknown> };
+
+const numOrNull = (v: string | null) => (v === null ? null : Number(v));
+const toInvitation = (r: InvitationRow): Invitation => ({
+  id: r.id,
+  plan: r.plan,
+  scope: r.scope,
+  role: r.role as Role,
+  expiresAt: Number(r.expires_at),
+  sessionUntil: numOrNull(r.session_until),
+  maxUses: r.max_uses,
+  uses: r.uses,
+  memberId: r.member_id,
+  label: r.label,
+  requireSignIn: r.require_sign_in,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+  revokedAt: numOrNull(r.revoked_at)
+});
+const toPerson = (r: PersonRow): Person => ({
+  id: r.id,
+  plan: r.plan,
+  name: r.name,
+  memberId: r.member_id,
+  role: r.role as Role,
+  invitationId: r.invitation_id,
+  createdAt: Number(r.created_at),
+  lastSeenAt: Number(r.last_seen_at),
+  revokedAt: numOrNull(r.revoked_at),
+  subject: r.subject
+});
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  personId: r.person_id,
+  plan: r.plan,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: numOrNull(r.revoked_at)
+});
+const toAudit = (r: AuditRow): AuditEntry => ({
+  id: Number(r.id),
+  plan: r.plan,
+  at: Number(r.at),
+  actor: r.actor,
+  actorName: r.actor_name,
+  action: r.action as AuditEntry['action'],
+  subject: r.subject,
+  detail: r.detail
+});
+
 /** Schema steps, given the quoted schema name; schema_version holds how many have run. */
 const MIGRATIONS: readonly ((s: string) => string)[] = [
   (s) => `
@@ -80,6 +140,65 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       kind text not null,
       created_at bigint not null,
       created_by text not null
+    );`,
+  // People and access (issue 11): the registry, and who owns each Yjs client id of a room.
+  (s) => `
+    create table ${s}.invitations (
+      id text primary key,
+      code_hash text not null unique,
+      plan text not null,
+      scope text not null,
+      role text not null,
+      expires_at bigint not null,
+      session_until bigint,
+      max_uses integer,
+      uses integer not null default 0,
+      member_id text,
+      label text not null,
+      require_sign_in boolean not null,
+      created_by text not null,
+      created_at bigint not null,
+      revoked_at bigint
+    );
+    create index invitations_plan on ${s}.invitations (plan, created_at);
+    create table ${s}.people (
+      id text primary key,
+      plan text not null,
+      name text not null,
+      member_id text,
+      role text not null,
+      invitation_id text,
+      created_at bigint not null,
+      last_seen_at bigint not null,
+      revoked_at bigint,
+      subject text
+    );
+    create index people_plan on ${s}.people (plan, created_at);
+    create index people_invitation on ${s}.people (invitation_id);
+    create table ${s}.sessions (
+      id text primary key,
+      person_id text not null,
+      plan text not null,
+      created_at bigint not null,
+      expires_at bigint not null,
+      revoked_at bigint
+    );
+    create table ${s}.audit (
+      id bigserial primary key,
+      plan text not null,
+      at bigint not null,
+      actor text not null,
+      actor_name text not null,
+      action text not null,
+      subject text not null,
+      detail jsonb not null
+    );
+    create index audit_plan on ${s}.audit (plan, at);
+    create table ${s}.client_owners (
+      room text not null,
+      client_id bigint not null,
+      owner text not null,
+      primary key (room, client_id)
     );`
 ];
 
@@ -110,7 +229,7 @@ async function migrate(sql: postgres.Sql, schema: string): Promise<void> {
   });
 }
 
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<DocStore> {
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PlenaryStore> {
   const schema = options.schema ?? 'plenary';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new StoreError('backend', `postgres schema name must be a plain lowercase identifier: ${schema}`);
@@ -127,6 +246,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const updates = sql(`${schema}.updates`);
   const checkpoints = sql(`${schema}.checkpoints`);
   const rooms = sql(`${schema}.rooms`);
+  const invitations = sql(`${schema}.invitations`);
+  const people = sql(`${schema}.people`);
+  const sessions = sql(`${schema}.sessions`);
+  const audit = sql(`${schema}.audit`);
+  const owners = sql(`${schema}.client_owners`);
   const appendLock = `plenary:append:${schema}`;
   const lockAppends = (tx: Sql) => tx`select pg_advisory_xact_lock(hashtext(${appendLock}))`;
 
@@ -166,6 +290,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             // VALUES rows take sequence values in listed order, but RETURNING order is not
             // promised: sorted ids are batch order.
             ids.push(...got.map((r) => Number(r.id)).sort((a, b) => a - b));
+          }
+          const claims = batch.flatMap((u) => (u.clients ?? []).map((client) => ({ room: u.room, client_id: client, owner: u.author })));
+          for (let i = 0; i < claims.length; i += INSERT_CHUNK) {
+            await tx`insert into ${owners} ${tx(claims.slice(i, i + INSERT_CHUNK), 'room', 'client_id', 'owner')} on conflict do nothing`;
           }
           return ids;
         });
@@ -244,6 +372,104 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             select room, kind, created_at, created_by from ${rooms} order by created_at, room collate "C"`
         ).map(toRoom)
       ),
+
+    createInvitation: (inv) =>
+      guard.run('createInvitation', async () => {
+        const [row] = await sql<InvitationRow[]>`
+          insert into ${invitations} (id, code_hash, plan, scope, role, expires_at, session_until, max_uses, member_id, label,
+            require_sign_in, created_by, created_at)
+          values (${inv.id}, ${inv.codeHash}, ${inv.plan}, ${inv.scope}, ${inv.role}, ${inv.expiresAt}, ${inv.sessionUntil},
+            ${inv.maxUses}, ${inv.memberId}, ${inv.label}, ${inv.requireSignIn}, ${inv.createdBy}, ${inv.createdAt})
+          returning *`;
+        return toInvitation(row);
+      }),
+    getInvitation: (id) =>
+      guard.run('getInvitation', async () => {
+        const [row] = await sql<InvitationRow[]>`select * from ${invitations} where id = ${id}`;
+        return row ? toInvitation(row) : null;
+      }),
+    invitationByCodeHash: (hash) =>
+      guard.run('invitationByCodeHash', async () => {
+        const [row] = await sql<InvitationRow[]>`select * from ${invitations} where code_hash = ${hash}`;
+        return row ? toInvitation(row) : null;
+      }),
+    listInvitations: (plan) =>
+      guard.run('listInvitations', async () =>
+        (await sql<InvitationRow[]>`select * from ${invitations} where plan = ${plan} order by created_at desc, id collate "C" desc`).map(toInvitation)
+      ),
+    useInvitation: (id, now) =>
+      guard.run('useInvitation', () =>
+        sql.begin(async (tx) => {
+          const [row] = await tx<InvitationRow[]>`select * from ${invitations} where id = ${id} for update`;
+          const refusal = useRefusal(row ? toInvitation(row) : null, now);
+          if (refusal) return refusal;
+          const [used] = await tx<InvitationRow[]>`update ${invitations} set uses = uses + 1 where id = ${id} returning *`;
+          return toInvitation(used);
+        })
+      ),
+    revokeInvitation: (id, at) =>
+      guard.run('revokeInvitation', () =>
+        sql.begin(async (tx) => {
+          const found = await tx`update ${invitations} set revoked_at = coalesce(revoked_at, ${at}) where id = ${id}`;
+          if (!found.count) return [];
+          const rows = await tx<{ id: string }[]>`
+            update ${people} set revoked_at = ${at} where invitation_id = ${id} and revoked_at is null returning id`;
+          return rows.map((r) => r.id).sort();
+        })
+      ),
+    createPerson: (p) =>
+      guard.run('createPerson', async () => {
+        await sql`
+          insert into ${people} (id, plan, name, member_id, role, invitation_id, created_at, last_seen_at, revoked_at, subject)
+          values (${p.id}, ${p.plan}, ${p.name}, ${p.memberId}, ${p.role}, ${p.invitationId}, ${p.createdAt}, ${p.lastSeenAt},
+            ${p.revokedAt}, ${p.subject})`;
+      }),
+    getPerson: (id) =>
+      guard.run('getPerson', async () => {
+        const [row] = await sql<PersonRow[]>`select * from ${people} where id = ${id}`;
+        return row ? toPerson(row) : null;
+      }),
+    listPeople: (plan) =>
+      guard.run('listPeople', async () =>
+        (await sql<PersonRow[]>`select * from ${people} where plan = ${plan} order by created_at, id collate "C"`).map(toPerson)
+      ),
+    updatePerson: (id, patch) =>
+      guard.run('updatePerson', async () => {
+        const [row] = await sql<PersonRow[]>`
+          update ${people} set
+            role = coalesce(${patch.role ?? null}::text, role),
+            name = coalesce(${patch.name ?? null}::text, name),
+            last_seen_at = greatest(last_seen_at, coalesce(${patch.lastSeenAt ?? null}::bigint, last_seen_at)),
+            revoked_at = coalesce(revoked_at, ${patch.revokedAt ?? null}::bigint)
+          where id = ${id} returning *`;
+        return row ? toPerson(row) : null;
+      }),
+    createSession: (s) =>
+      guard.run('createSession', async () => {
+        await sql`
+          insert into ${sessions} (id, person_id, plan, created_at, expires_at, revoked_at)
+          values (${s.id}, ${s.personId}, ${s.plan}, ${s.createdAt}, ${s.expiresAt}, ${s.revokedAt})`;
+      }),
+    getSession: (id) =>
+      guard.run('getSession', async () => {
+        const [row] = await sql<SessionRow[]>`select * from ${sessions} where id = ${id}`;
+        return row ? toSession(row) : null;
+      }),
+    addAudit: (e) =>
+      guard.run('addAudit', async () => {
+        await sql`
+          insert into ${audit} (plan, at, actor, actor_name, action, subject, detail)
+          values (${e.plan}, ${e.at}, ${e.actor}, ${e.actorName}, ${e.action}, ${e.subject}, ${sql.json(e.detail as postgres.JSONValue)})`;
+      }),
+    listAudit: (plan, limit) =>
+      guard.run('listAudit', async () =>
+        (await sql<AuditRow[]>`select * from ${audit} where plan = ${plan} order by at desc, id desc limit ${limit}`).map(toAudit)
+      ),
+    clientOwners: (room) =>
+      guard.run('clientOwners', async () => {
+        const rows = await sql<{ client_id: string; owner: string }[]>`select client_id, owner from ${owners} where room = ${room}`;
+        return new Map(rows.map((r) => [Number(r.client_id), r.owner]));
+      }),
 
     async close() {
       if (guard.close()) await sql.end({ timeout: 5 });

@@ -15,11 +15,11 @@ export type Durability = 'process' | 'power';
 import Database from 'better-sqlite3';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { planPrune, type CheckpointMeta } from './retention.ts';
+import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import {
   isEmptyUpdate,
   StoreError,
   type Checkpoint,
-  type DocStore,
   type LoadedRoom,
   type NewUpdate,
   type RoomInfo,
@@ -53,6 +53,64 @@ const MIGRATIONS: readonly string[] = [
      kind TEXT NOT NULL,
      created_at INTEGER NOT NULL,
      created_by TEXT NOT NULL
+   ) STRICT;`,
+  // People and access (issue 11): the registry, and who owns each Yjs client id of a room.
+  `CREATE TABLE invitations (
+     id TEXT PRIMARY KEY,
+     code_hash TEXT NOT NULL UNIQUE,
+     plan TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     role TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     session_until INTEGER,
+     max_uses INTEGER,
+     uses INTEGER NOT NULL DEFAULT 0,
+     member_id TEXT,
+     label TEXT NOT NULL,
+     require_sign_in INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   ) STRICT;
+   CREATE INDEX invitations_plan ON invitations (plan, created_at);
+   CREATE TABLE people (
+     id TEXT PRIMARY KEY,
+     plan TEXT NOT NULL,
+     name TEXT NOT NULL,
+     member_id TEXT,
+     role TEXT NOT NULL,
+     invitation_id TEXT,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     subject TEXT
+   ) STRICT;
+   CREATE INDEX people_plan ON people (plan, created_at);
+   CREATE INDEX people_invitation ON people (invitation_id);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     person_id TEXT NOT NULL,
+     plan TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   ) STRICT;
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     plan TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     actor_name TEXT NOT NULL,
+     action TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     detail TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX audit_plan ON audit (plan, at);
+   CREATE TABLE client_owners (
+     room TEXT NOT NULL,
+     client_id INTEGER NOT NULL,
+     owner TEXT NOT NULL,
+     PRIMARY KEY (room, client_id)
    ) STRICT;`
 ];
 
@@ -74,6 +132,14 @@ function migrate(db: Database.Database): void {
 const CHECKPOINT_COLUMNS = 'id, room, upto_id AS uptoId, created_at AS createdAt, data';
 const UPDATE_COLUMNS = 'id, room, received_at AS receivedAt, author, data';
 const ROOM_COLUMNS = 'room, kind, created_at AS createdAt, created_by AS createdBy';
+const INVITATION_COLUMNS = `id, plan, scope, role, expires_at AS expiresAt, session_until AS sessionUntil, max_uses AS maxUses, uses,
+  member_id AS memberId, label, require_sign_in AS requireSignIn, created_by AS createdBy, created_at AS createdAt,
+  revoked_at AS revokedAt`;
+const PERSON_COLUMNS = `id, plan, name, member_id AS memberId, role, invitation_id AS invitationId, created_at AS createdAt,
+  last_seen_at AS lastSeenAt, revoked_at AS revokedAt, subject`;
+
+type InvitationRow = Omit<Invitation, 'requireSignIn'> & { requireSignIn: number };
+const toInvitation = (r: InvitationRow): Invitation => ({ ...r, requireSignIn: r.requireSignIn === 1 });
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -118,9 +184,62 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (room) DO NOTHING`
     ),
     getRoom: db.prepare<[string], RoomInfo>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE room = ?`),
-    listRooms: db.prepare<[], RoomInfo>(`SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY created_at, room`)
+    listRooms: db.prepare<[], RoomInfo>(`SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY created_at, room`),
+    claimClient: db.prepare<[string, number, string]>(
+      'INSERT INTO client_owners (room, client_id, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'
+    ),
+    clientOwners: db.prepare<[string], { client: number; owner: string }>(
+      'SELECT client_id AS client, owner FROM client_owners WHERE room = ?'
+    ),
+    insertInvitation: db.prepare(
+      `INSERT INTO invitations (id, code_hash, plan, scope, role, expires_at, session_until, max_uses, member_id, label,
+         require_sign_in, created_by, created_at)
+       VALUES (@id, @codeHash, @plan, @scope, @role, @expiresAt, @sessionUntil, @maxUses, @memberId, @label,
+         @requireSignIn, @createdBy, @createdAt)`
+    ),
+    invitationById: db.prepare<[string], InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = ?`),
+    invitationByHash: db.prepare<[string], InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE code_hash = ?`),
+    invitationsOf: db.prepare<[string], InvitationRow>(
+      `SELECT ${INVITATION_COLUMNS} FROM invitations WHERE plan = ? ORDER BY created_at DESC, id DESC`
+    ),
+    useInvitation: db.prepare<[string]>('UPDATE invitations SET uses = uses + 1 WHERE id = ?'),
+    revokeInvitation: db.prepare<[number, string]>('UPDATE invitations SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
+    peopleOfInvitation: db
+      .prepare<[string], string>('SELECT id FROM people WHERE invitation_id = ? AND revoked_at IS NULL ORDER BY created_at, id')
+      .pluck(),
+    revokePeopleOfInvitation: db.prepare<[number, string]>(
+      'UPDATE people SET revoked_at = ? WHERE invitation_id = ? AND revoked_at IS NULL'
+    ),
+    insertPerson: db.prepare<Person>(
+      `INSERT INTO people (id, plan, name, member_id, role, invitation_id, created_at, last_seen_at, revoked_at, subject)
+       VALUES (@id, @plan, @name, @memberId, @role, @invitationId, @createdAt, @lastSeenAt, @revokedAt, @subject)`
+    ),
+    personById: db.prepare<[string], Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
+    peopleOf: db.prepare<[string], Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE plan = ? ORDER BY created_at, id`),
+    updatePerson: db.prepare<{ id: string; role: string | null; name: string | null; lastSeenAt: number | null; revokedAt: number | null }>(
+      `UPDATE people SET role = coalesce(@role, role), name = coalesce(@name, name),
+         last_seen_at = max(last_seen_at, coalesce(@lastSeenAt, last_seen_at)),
+         revoked_at = coalesce(revoked_at, @revokedAt)
+       WHERE id = @id`
+    ),
+    insertSession: db.prepare<Session>(
+      `INSERT INTO sessions (id, person_id, plan, created_at, expires_at, revoked_at)
+       VALUES (@id, @personId, @plan, @createdAt, @expiresAt, @revokedAt)`
+    ),
+    sessionById: db.prepare<[string], Session>(
+      'SELECT id, person_id AS personId, plan, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM sessions WHERE id = ?'
+    ),
+    insertAudit: db.prepare<[string, number, string, string, string, string, string]>(
+      'INSERT INTO audit (plan, at, actor, actor_name, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'
+    ),
+    auditOf: db.prepare<[string, number], Omit<AuditEntry, 'detail'> & { detail: string }>(
+      `SELECT id, plan, at, actor, actor_name AS actorName, action, subject, detail FROM audit
+        WHERE plan = ? ORDER BY at DESC, id DESC LIMIT ?`
+    )
   };
 }
+
+const nullable = <R, T>(row: R | undefined, to: (r: R) => T): T | null => (row === undefined ? null : to(row));
 
 function openDatabase(file: string, durability: Durability): Database.Database {
   // `timeout` is SQLite's busy_timeout: wait for another process's write lock instead of failing.
@@ -139,7 +258,7 @@ function openDatabase(file: string, durability: Durability): Database.Database {
   }
 }
 
-export function openSqliteStore(file: string, durability: Durability = 'process'): DocStore {
+export function openSqliteStore(file: string, durability: Durability = 'process'): PlenaryStore {
   let db: Database.Database;
   let stmt: ReturnType<typeof prepareStatements>;
   try {
@@ -159,8 +278,37 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
   const loadHistory = db.transaction((room: string) => loadFrom(room, stmt.oldestCheckpoint.get(room), 0));
 
   const append = db.transaction((batch: readonly NewUpdate[]) =>
-    batch.map((u) => Number(stmt.insertUpdate.run(u.room, u.receivedAt, u.author, u.data).lastInsertRowid))
+    batch.map((u) => {
+      for (const client of u.clients ?? []) stmt.claimClient.run(u.room, client, u.author);
+      return Number(stmt.insertUpdate.run(u.room, u.receivedAt, u.author, u.data).lastInsertRowid);
+    })
   );
+
+  const useInvitation = db.transaction((id: string, now: number) => {
+    const row = stmt.invitationById.get(id);
+    const refusal = useRefusal(row ? toInvitation(row) : null, now);
+    if (refusal) return refusal;
+    stmt.useInvitation.run(id);
+    return toInvitation(stmt.invitationById.get(id)!);
+  });
+
+  const revokeInvitation = db.transaction((id: string, at: number) => {
+    if (!stmt.revokeInvitation.run(at, id).changes) return [];
+    const ids = stmt.peopleOfInvitation.all(id);
+    stmt.revokePeopleOfInvitation.run(at, id);
+    return ids;
+  });
+
+  const updatePerson = db.transaction((id: string, patch: import('./access-store.ts').PersonPatch) => {
+    stmt.updatePerson.run({
+      id,
+      role: patch.role ?? null,
+      name: patch.name ?? null,
+      lastSeenAt: patch.lastSeenAt ?? null,
+      revokedAt: patch.revokedAt ?? null
+    });
+    return stmt.personById.get(id) ?? null;
+  });
 
   const checkpoint = db.transaction((room: string, data: Uint8Array, uptoId: number, createdAt: number) => {
     if (isEmptyUpdate(data) && stmt.hasContent.get({ room })) {
@@ -199,6 +347,29 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
       }),
     getRoom: (room) => guard.run('getRoom', () => stmt.getRoom.get(room) ?? null),
     listRooms: () => guard.run('listRooms', () => stmt.listRooms.all()),
+
+    createInvitation: (inv) =>
+      guard.run('createInvitation', () => {
+        stmt.insertInvitation.run({ ...inv, requireSignIn: inv.requireSignIn ? 1 : 0 });
+        return toInvitation(stmt.invitationById.get(inv.id)!);
+      }),
+    getInvitation: (id) => guard.run('getInvitation', () => nullable(stmt.invitationById.get(id), toInvitation)),
+    invitationByCodeHash: (hash) => guard.run('invitationByCodeHash', () => nullable(stmt.invitationByHash.get(hash), toInvitation)),
+    listInvitations: (plan) => guard.run('listInvitations', () => stmt.invitationsOf.all(plan).map(toInvitation)),
+    useInvitation: (id, now) => guard.run('useInvitation', () => useInvitation.immediate(id, now)),
+    revokeInvitation: (id, at) => guard.run('revokeInvitation', () => revokeInvitation.immediate(id, at)),
+    createPerson: (person) => guard.run('createPerson', () => void stmt.insertPerson.run(person)),
+    getPerson: (id) => guard.run('getPerson', () => stmt.personById.get(id) ?? null),
+    listPeople: (plan) => guard.run('listPeople', () => stmt.peopleOf.all(plan)),
+    updatePerson: (id, patch) => guard.run('updatePerson', () => updatePerson.immediate(id, patch)),
+    createSession: (session) => guard.run('createSession', () => void stmt.insertSession.run(session)),
+    getSession: (id) => guard.run('getSession', () => stmt.sessionById.get(id) ?? null),
+    addAudit: (e) =>
+      guard.run('addAudit', () => void stmt.insertAudit.run(e.plan, e.at, e.actor, e.actorName, e.action, e.subject, JSON.stringify(e.detail))),
+    listAudit: (plan, limit) =>
+      guard.run('listAudit', () => stmt.auditOf.all(plan, limit).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))),
+    clientOwners: (room) => guard.run('clientOwners', () => new Map(stmt.clientOwners.all(room).map((r) => [r.client, r.owner]))),
+
     async close() {
       if (guard.close()) db.close();
     }

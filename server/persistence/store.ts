@@ -19,9 +19,14 @@ export type NewUpdate = {
   receivedAt: number;
   /** The author's user id from the token (never the token itself). */
   author: string;
+  /**
+   * Yjs client ids this update is the first to write with: claimed for `author` in the same
+   * transaction (AccessStore.clientOwners), first claim wins. Not part of the stored entry.
+   */
+  clients?: number[];
 };
 
-export type StoredUpdate = NewUpdate & { id: number };
+export type StoredUpdate = Omit<NewUpdate, 'clients'> & { id: number };
 
 export type Checkpoint = {
   id: number;
