@@ -408,7 +408,7 @@ describe('sqlite', () => {
       const raw = new Database(file, { readonly: true });
       try {
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-        expect(raw.pragma('user_version', { simple: true })).toBe(1);
+        expect(raw.pragma('user_version', { simple: true })).toBe(2);
       } finally {
         raw.close();
       }
