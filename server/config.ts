@@ -46,7 +46,14 @@ const ENV_LIMITS: Record<keyof Limits, string> = {
   maxDocumentBytes: 'MAX_DOCUMENT_BYTES',
   sendHighWaterBytes: 'SEND_HIGH_WATER_BYTES',
   awarenessFlushMs: 'AWARENESS_FLUSH_MS',
-  maxPrivateBytes: 'MAX_PRIVATE_BYTES'
+  maxPrivateBytes: 'MAX_PRIVATE_BYTES',
+  maxJsonDepth: 'MAX_JSON_DEPTH',
+  maxJsonItems: 'MAX_JSON_ITEMS',
+  maxJsonString: 'MAX_JSON_STRING',
+  privatePerSecond: 'MAX_PRIVATE_PER_SECOND',
+  privateBurst: 'MAX_PRIVATE_BURST',
+  maxConnectionsPerSession: 'MAX_CONNECTIONS_PER_SESSION',
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS'
 };
 
 export class ConfigError extends Error {

@@ -30,6 +30,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { JsonBoundsError, parseBoundedJson, type JsonBounds } from './bounded-json.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -110,7 +111,17 @@ export const LIMITS = {
   maxDocumentBytes: 64 * 1024 * 1024,
   sendHighWaterBytes: 16 * 1024 * 1024,
   awarenessFlushMs: 40,
-  maxPrivateBytes: 64 * 1024
+  maxPrivateBytes: 64 * 1024,
+  /** Bounds on JSON a client sends (presence states, private messages): see shared/bounded-json.ts. */
+  maxJsonDepth: 16,
+  maxJsonItems: 2000,
+  maxJsonString: 8192,
+  /** Private messages (poker votes, retro cards) per second per connection, and their burst. */
+  privatePerSecond: 20,
+  privateBurst: 60,
+  /** Open sync connections per person (token subject) on one server, and per client address. */
+  maxConnectionsPerSession: 20,
+  maxConnectionsPerAddress: 200
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };
@@ -168,8 +179,15 @@ export class ProtocolError extends Error {
   }
 }
 
+/** The JSON bounds of a set of limits. */
+export const jsonBounds = (limits: Pick<Limits, 'maxJsonDepth' | 'maxJsonItems' | 'maxJsonString'>): JsonBounds => ({
+  maxDepth: limits.maxJsonDepth,
+  maxItems: limits.maxJsonItems,
+  maxString: limits.maxJsonString
+});
+
 /** Parse one client frame strictly. Throws ProtocolError, never anything else. */
-export function parseClientFrame(frame: Uint8Array): ClientFrame {
+export function parseClientFrame(frame: Uint8Array, bounds: JsonBounds = jsonBounds(LIMITS)): ClientFrame {
   if (frame.length === 0) throw new ProtocolError('malformedFrame', 'empty frame');
   const decoder = decoding.createDecoder(frame);
   let parsed: ClientFrame;
@@ -196,11 +214,13 @@ export function parseClientFrame(frame: Uint8Array): ClientFrame {
         break;
       case MESSAGE_PRIVATE: {
         const extension = decoding.readVarString(decoder);
+        if (extension.length > 64) throw new ProtocolError('privateInvalid', 'extension name too long');
         const json = decoding.readVarString(decoder);
         let payload: unknown;
         try {
-          payload = JSON.parse(json);
-        } catch {
+          payload = parseBoundedJson(json, bounds);
+        } catch (err) {
+          if (err instanceof JsonBoundsError) throw new ProtocolError('privateInvalid', err.message);
           throw new ProtocolError('malformedFrame', 'private message is not JSON');
         }
         parsed = { type: 'private', extension, payload };

@@ -63,11 +63,20 @@ export class ExtensionHost {
   }
 
   left(room: Room, peer: Peer): void {
-    for (const [name, ctx] of this.contexts.get(room) ?? []) this.extensions.find((e) => e.name === name)?.onLeave?.(ctx, info(peer));
+    for (const [name, ctx] of this.contexts.get(room) ?? []) this.safely(room, name, () => this.extensions.find((e) => e.name === name)?.onLeave?.(ctx, info(peer)));
   }
 
   unloaded(room: Room): void {
-    for (const [name, ctx] of this.contexts.get(room) ?? []) this.extensions.find((e) => e.name === name)?.onUnload?.(ctx);
+    for (const [name, ctx] of this.contexts.get(room) ?? []) this.safely(room, name, () => this.extensions.find((e) => e.name === name)?.onUnload?.(ctx));
     this.contexts.delete(room);
+  }
+
+  /** An extension's leave/unload hook failing loses that extension's bookkeeping, nothing else. */
+  private safely(room: Room, name: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err, room: room.name, extension: name }, 'extension hook failed');
+    }
   }
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { isRole, isValidRoom } from '../../shared/protocol.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { isRole, isValidRoom, jsonBounds, LIMITS } from '../../shared/protocol.ts';
+import { JsonBoundsError, parseBoundedJson } from '../../shared/bounded-json.ts';
 import { signToken } from '../auth/token.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { DocStore } from '../persistence/store.ts';
@@ -29,13 +31,32 @@ export type AppDeps = {
 
 const DAY = 86_400;
 
-async function body(c: { req: { json: () => Promise<unknown> } }): Promise<Record<string, unknown>> {
+/**
+ * Request bodies are limited before they are read (per route, below): a body over the limit is
+ * answered 413 without buffering it. What is read is parsed within the same JSON bounds as a
+ * client's frames (depth, keys, string length).
+ */
+export const BODY_LIMITS = { small: 16 * 1024, retro: 64 * 1024 } as const;
+
+export function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new HttpError(413, 'bodyTooLarge', `request body over ${maxSize} bytes`);
+    }
+  });
+}
+
+export async function body(c: { req: { text: () => Promise<string> } }): Promise<Record<string, unknown>> {
+  let value: unknown;
   try {
-    const value = await c.req.json();
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    /* fall through */
+    value = parseBoundedJson(await c.req.text(), jsonBounds(LIMITS));
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    if (err instanceof JsonBoundsError) throw new HttpError(400, 'badRequest', `body ${err.message}`);
+    throw new HttpError(400, 'badRequest', 'expected a JSON object body');
   }
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   throw new HttpError(400, 'badRequest', 'expected a JSON object body');
 }
 
@@ -60,7 +81,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp });
   });
 
-  app.post('/api/plans', async (c) => {
+  app.post('/api/plans', limitBody(BODY_LIMITS.small), async (c) => {
     const claims = requireAccess(secret, metrics, token(c), null, ['admin']);
     const b = await body(c);
     const name = typeof b.name === 'string' ? b.name.trim().slice(0, 120) : '';
@@ -79,7 +100,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ room, token: t, url: `/p/${room}?token=${t}` }, 201);
   });
 
-  app.post('/api/plans/:room/share', async (c) => {
+  app.post('/api/plans/:room/share', limitBody(BODY_LIMITS.small), async (c) => {
     const room = c.req.param('room');
     if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
     const claims = requireAccess(secret, metrics, token(c), room, ['admin']);
@@ -97,7 +118,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".
-  app.post('/api/plans/:room/retros', async (c) => {
+  app.post('/api/plans/:room/retros', limitBody(BODY_LIMITS.retro), async (c) => {
     const room = c.req.param('room');
     if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
     const claims = requireAccess(secret, metrics, token(c), room, ['facilitator', 'admin']);

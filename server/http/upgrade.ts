@@ -14,7 +14,7 @@ import type { SyncServer } from '../sync/sync-server.ts';
 import { requireAccess } from './access.ts';
 import { HttpError } from './errors.ts';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: code, message });
@@ -31,6 +31,8 @@ export function handleUpgrade(deps: UpgradeDeps) {
     socket.on('error', () => socket.destroy());
     try {
       if (!deps.accepting()) throw new HttpError(503, 'shuttingDown', 'server is shutting down');
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (!deps.sync.admitsAddress(address)) throw new HttpError(429, 'tooManyConnectionsFromAddress', 'too many open connections from this address');
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (!url.pathname.startsWith(SYNC_PATH + '/')) throw new HttpError(404, 'notFound', 'no such endpoint');
       let room: string;
@@ -44,7 +46,15 @@ export function handleUpgrade(deps: UpgradeDeps) {
       const info = await deps.store.getRoom(room);
       if (!info) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
       const wantsAck = url.searchParams.get(PARAM_ACK) === '1';
-      deps.wss.handleUpgrade(req, socket, head, (ws) => deps.sync.accept(ws, claims, room, info.kind, wantsAck));
+      deps.wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          deps.sync.accept(ws, claims, room, info.kind, wantsAck, address);
+        } catch (err) {
+          deps.metrics.callbackErrors.inc({ kind: 'upgrade' });
+          deps.log.error({ err }, 'accepting a socket failed');
+          ws.terminate();
+        }
+      });
     } catch (err) {
       if (err instanceof HttpError) return refuse(socket, err.status, err.code, err.message);
       deps.log.error({ err }, 'upgrade failed');

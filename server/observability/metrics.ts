@@ -20,6 +20,12 @@ export function createMetrics() {
     }),
     authFailures: new Counter({ name: 'plenary_auth_failures_total', help: 'Refused tokens', labelNames: ['reason'] as const, registers: [registry] }),
     closes: new Counter({ name: 'plenary_policy_closes_total', help: 'Connections closed by the server', labelNames: ['reason'] as const, registers: [registry] }),
+    callbackErrors: new Counter({
+      name: 'plenary_callback_errors_total',
+      help: 'Errors caught at a callback boundary (timer, socket, bus, store); the room or connection concerned was closed, the process kept running',
+      labelNames: ['kind'] as const,
+      registers: [registry]
+    }),
     droppedWrites: new Counter({ name: 'plenary_dropped_writes_total', help: 'Document writes dropped (viewer role)', registers: [registry] })
   };
   return m;

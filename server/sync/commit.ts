@@ -31,7 +31,15 @@ export class GroupCommit {
     this.dirty.add(room);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.flush());
+    setImmediate(() => this.flushGuarded());
+  }
+
+  /** A scheduled flush is a callback with no caller to tell: its failures end here. */
+  private flushGuarded(): void {
+    this.flush().catch((err) => {
+      this.metrics.callbackErrors.inc({ kind: 'commit' });
+      this.log.error({ err }, 'group commit failed');
+    });
   }
 
   /** Commits everything queued so far; resolves when it is durable (used at shutdown and eviction). */
@@ -49,13 +57,14 @@ export class GroupCommit {
     }
     if (this.dirty.size > 0 && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => void this.flush());
+      setImmediate(() => this.flushGuarded());
     }
   }
 
   private async commit(rooms: Room[]): Promise<void> {
     const batches = new Map<Room, Batch>();
     for (const room of rooms) if (!room.destroyed) batches.set(room, room.takeBatch());
+    // Entries are copied out before the store sees them: a room whose batch cannot be taken is not here.
     const entries = [...batches.values()].flatMap((b) => b.entries);
     let ids: number[];
     try {
@@ -78,9 +87,15 @@ export class GroupCommit {
     this.metrics.updates.inc(entries.length);
     let offset = 0;
     for (const [room, batch] of batches) {
-      const merged = room.committed(batch, ids.slice(offset, offset + batch.entries.length));
+      const roomIds = ids.slice(offset, offset + batch.entries.length);
       offset += batch.entries.length;
-      this.onCommitted(room, merged);
+      try {
+        this.onCommitted(room, room.committed(batch, roomIds));
+      } catch (err) {
+        // Durable already; only this room's fan-out failed. Its peers reconnect and resync.
+        this.metrics.callbackErrors.inc({ kind: 'commit' });
+        this.onFatal([room], err);
+      }
     }
   }
 }

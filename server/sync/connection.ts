@@ -3,7 +3,8 @@
  * connection with a code from the shared CLOSE table; nothing a client sends can throw past here.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE, parseClientFrame, ProtocolError, type CloseName, type Limits } from '../../shared/protocol.ts';
+import { CLOSE, jsonBounds, MESSAGE_PRIVATE, parseClientFrame, ProtocolError, type CloseName, type Limits } from '../../shared/protocol.ts';
+import type { JsonBounds } from '../../shared/bounded-json.ts';
 import type { Claims } from '../auth/token.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -28,6 +29,8 @@ export class Connection implements Peer {
   private readonly messages: TokenBucket;
   private readonly bytes: TokenBucket;
   private readonly awarenessRate: TokenBucket;
+  private readonly privateRate: TokenBucket;
+  private readonly bounds: JsonBounds;
   private expiryTimer: NodeJS.Timeout | null = null;
   readonly log: Logger;
 
@@ -36,6 +39,8 @@ export class Connection implements Peer {
     readonly claims: Claims,
     readonly roomName: string,
     readonly wantsAck: boolean,
+    /** The client's network address, for the per-address connection cap. */
+    readonly address: string,
     private readonly limits: Limits,
     private readonly metrics: Metrics,
     log: Logger,
@@ -49,15 +54,17 @@ export class Connection implements Peer {
     this.messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     this.bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
     this.awarenessRate = new TokenBucket(limits.awarenessPerSecond, limits.awarenessBurst);
+    this.privateRate = new TokenBucket(limits.privatePerSecond, limits.privateBurst);
+    this.bounds = jsonBounds(limits);
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => this.onSocketClosed());
+    ws.on('message', (data, isBinary) => this.guard('socket', () => this.onMessage(data as Buffer, isBinary)));
+    ws.on('close', () => this.guard('socket', () => this.onSocketClosed()));
     ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
     ws.on('pong', () => (this.alive = true));
     metrics.sockets.inc();
     // A token expiring mid-session ends the session (the client may come back with a fresh one).
     const ms = claims.exp * 1000 - Date.now();
-    this.expiryTimer = setTimeout(() => this.close('tokenExpired'), Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+    this.expiryTimer = setTimeout(() => this.guard('expiry', () => this.close('tokenExpired')), Math.min(Math.max(ms, 0), 2 ** 31 - 1));
     this.expiryTimer.unref?.();
   }
 
@@ -85,15 +92,35 @@ export class Connection implements Peer {
 
   private handle(bytes: Uint8Array): void {
     try {
-      const frame = parseClientFrame(bytes);
+      if (bytes[0] === MESSAGE_PRIVATE && bytes.length > this.limits.maxPrivateBytes) throw new ProtocolError('frameTooLarge', 'private message');
+      const frame = parseClientFrame(bytes, this.bounds);
       if (frame.type === 'awareness' && !this.awarenessRate.take(1)) throw new ProtocolError('awarenessRate');
-      if (frame.type === 'private' && bytes.length > this.limits.maxPrivateBytes) throw new ProtocolError('frameTooLarge', 'private message');
+      if (frame.type === 'private' && !this.privateRate.take(1)) throw new ProtocolError('privateRate');
       this.room!.receive(this, frame);
     } catch (err) {
       if (err instanceof ProtocolError) return this.close(err.close, err.message);
       // A bug of ours, not the client's: log it, close this one connection, keep the room.
       this.log.error({ err }, 'unexpected error handling a frame');
       this.close('internal');
+    }
+  }
+
+  /**
+   * The boundary of this connection's callbacks (socket events, timers, heartbeats): a throw is
+   * logged and counted, and this connection alone is cut off; the room and the process go on.
+   */
+  guard(kind: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.metrics.callbackErrors.inc({ kind });
+      this.log.error({ err, kind }, 'connection callback failed; terminating the connection');
+      try {
+        if (!this.closed) this.detach();
+      } catch (detachErr) {
+        this.log.error({ err: detachErr }, 'detaching a failed connection failed');
+      }
+      this.ws.terminate();
     }
   }
 

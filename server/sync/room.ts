@@ -17,6 +17,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
+  jsonBounds,
   ProtocolError,
   type ClientFrame,
   type Limits,
@@ -24,7 +25,7 @@ import {
 } from '../../shared/protocol.ts';
 import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
-import { awarenessEntries } from './awareness-update.ts';
+import { awarenessEntries, bindIdentity, encodeAwarenessEntries, type Identity } from './awareness-update.ts';
 import { Shadowed } from './safe-apply.ts';
 import { forbiddenRoots, refusedRoot } from './write-policy.ts';
 
@@ -64,7 +65,15 @@ export type RoomHooks = {
   privateMessage(room: Room, peer: Peer, extension: string, payload: unknown): void;
   /** A peer left (extensions may forget it). */
   peerLeft(room: Room, peer: Peer): void;
+  /** A timer or callback of this room threw: log, count, and unload this room alone. */
+  failed(room: Room, kind: string, err: unknown): void;
 };
+
+/**
+ * Who presence must say a peer is: always the session's user id; the display name too, except on
+ * an old group share link (subject `share-…`), whose visitors name themselves.
+ */
+const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.author.startsWith('share-') ? null : peer.name });
 
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
@@ -253,10 +262,13 @@ export class Room {
 
   private onAwareness(peer: Peer, update: Uint8Array): void {
     if (update.length > this.limits.maxAwarenessBytes) throw new ProtocolError('awarenessTooLarge');
+    const entries = awarenessEntries(update, jsonBounds(this.limits));
     let fresh = false;
-    for (const { client, clock } of awarenessEntries(update)) {
+    for (const entry of entries) {
+      const { client, clock } = entry;
       const known = this.awareness.meta.get(client)?.clock ?? -1;
       if (clock > known) fresh = true;
+      entry.state = bindIdentity(entry.state, identityOf(peer));
       if (peer.awarenessIds.has(client)) continue;
       for (const other of this.peers) {
         if (other === peer || !other.awarenessIds.has(client)) continue;
@@ -268,7 +280,7 @@ export class Room {
         other.awarenessIds.delete(client);
       }
     }
-    if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+    if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
   }
 
   private onAwarenessUpdate(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
@@ -282,7 +294,7 @@ export class Room {
       this.awarenessDirty.add(id);
     }
     // Coalesce: every cursor moving at once costs one frame per peer per flush, not one per change.
-    this.awarenessTimer ??= setTimeout(() => this.flushAwareness(), this.limits.awarenessFlushMs);
+    this.awarenessTimer ??= setTimeout(() => this.guard('awarenessFlush', () => this.flushAwareness()), this.limits.awarenessFlushMs);
   }
 
   private flushAwareness(): void {
@@ -291,6 +303,15 @@ export class Room {
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessDirty]));
     this.awarenessDirty.clear();
     for (const peer of this.peers) peer.send(frame);
+  }
+
+  /** The one boundary of this room's own callbacks: a throw unloads this room, never the process. */
+  guard(kind: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.hooks.failed(this, kind, err);
+    }
   }
 
   /** The group commit takes everything queued; the room remembers a commit is in flight. */

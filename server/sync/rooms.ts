@@ -60,15 +60,16 @@ export class Rooms {
       opts.store,
       opts.metrics,
       opts.log,
-      (room, merged) => {
-        if (merged) this.publish(room, merged);
-        this.afterCommit(room);
-      },
+      (room, merged) =>
+        this.guarded(room, 'commit', () => {
+          if (merged) this.publish(room, merged);
+          this.afterCommit(room);
+        }),
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
     this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
-    opts.bus?.onGap(() => this.resident.forEach((room) => void this.repair(room)));
+    opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.repair(room))));
   }
 
   get size(): number {
@@ -96,7 +97,11 @@ export class Rooms {
     // the bus; whatever it committed before is in what we read.
     const early: BusMessage[] = [];
     let target: Room | null = null;
-    const deliver = (m: BusMessage) => (target ? this.fromBus(target, m) : early.push(m));
+    const deliver = (m: BusMessage) => {
+      const room = target;
+      if (room) this.guarded(room, 'bus', () => this.fromBus(room, m));
+      else early.push(m);
+    };
     const unsubscribe = this.opts.bus ? await this.opts.bus.subscribe(name, this.serverId, deliver) : null;
     let room: Room;
     try {
@@ -108,7 +113,7 @@ export class Rooms {
     if (unsubscribe) {
       this.busState.set(room, { unsubscribe, lastSeq: new Map(), busSeq: 0 });
       target = room;
-      early.forEach((m) => this.fromBus(room, m));
+      early.forEach((m) => this.guarded(room, 'bus', () => this.fromBus(room, m)));
     }
     return room;
   }
@@ -171,8 +176,36 @@ export class Rooms {
       now: this.now,
       droppedWrite: () => this.opts.metrics.droppedWrites.inc(),
       privateMessage: (r, peer, ext, payload) => this.extensions.message(r, peer, ext, payload),
-      peerLeft: (r, peer) => this.extensions.left(r, peer)
+      peerLeft: (r, peer) => this.extensions.left(r, peer),
+      failed: (r, kind, err) => this.failed(r, kind, err)
     });
+  }
+
+  /**
+   * The boundary every callback of a room ends at (timers, bus deliveries, store callbacks): the
+   * error is logged and counted, and that room alone is unloaded; its peers are closed with a
+   * retryable code and come back to a freshly loaded room. The process and other rooms go on.
+   */
+  failed(room: Room, kind: string, err: unknown): void {
+    this.opts.metrics.callbackErrors.inc({ kind });
+    this.opts.log.error({ err, room: room.name, kind }, 'room callback failed; unloading the room');
+    if (room.destroyed) return;
+    try {
+      this.unload(room, 'internal');
+    } catch (unloadErr) {
+      this.opts.log.error({ err: unloadErr, room: room.name }, 'unloading a failed room failed');
+      if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    }
+  }
+
+  /** Runs a callback of `room` inside the boundary. */
+  private guarded(room: Room, kind: string, fn: () => void | Promise<void>): void {
+    try {
+      const result = fn();
+      if (result instanceof Promise) result.catch((err) => this.failed(room, kind, err));
+    } catch (err) {
+      this.failed(room, kind, err);
+    }
   }
 
   /**
@@ -260,7 +293,7 @@ export class Rooms {
   released(room: Room): void {
     if (room.peers.size > 0 || room.destroyed) return;
     if (room.idleTimer) clearTimeout(room.idleTimer);
-    room.idleTimer = setTimeout(() => void this.evictIfIdle(room), this.opts.roomIdleMs);
+    room.idleTimer = setTimeout(() => this.guarded(room, 'unload', () => this.evictIfIdle(room)), this.opts.roomIdleMs);
     room.idleTimer.unref?.();
   }
 
@@ -332,7 +365,7 @@ export class Rooms {
     if (room.compacting || room.destroyed) return;
     if (room.logEntries < compactEntries && room.logBytes < compactBytes) return;
     room.compacting = true;
-    setImmediate(() => void this.compact(room));
+    setImmediate(() => this.guarded(room, 'compaction', () => this.compact(room)));
   }
 
   private async compact(room: Room): Promise<void> {

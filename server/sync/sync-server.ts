@@ -18,20 +18,42 @@ export class SyncServer {
     private readonly log: Logger,
     heartbeatMs = 30_000
   ) {
-    this.heartbeat = setInterval(() => this.connections.forEach((c) => c.heartbeat()), heartbeatMs);
+    this.heartbeat = setInterval(() => this.connections.forEach((c) => c.guard('heartbeat', () => c.heartbeat())), heartbeatMs);
     this.heartbeat.unref();
   }
 
-  accept(ws: WebSocket, claims: Claims, room: string, kind: string, wantsAck: boolean): Connection {
-    const conn = new Connection(ws, claims, room, wantsAck, this.limits, this.metrics, this.log, (c) => {
+  private readonly perSession = new Map<string, number>();
+  private readonly perAddress = new Map<string, number>();
+
+  /** Whether another socket from this address fits under the cap (checked before the upgrade). */
+  admitsAddress(address: string): boolean {
+    return (this.perAddress.get(address) ?? 0) < this.limits.maxConnectionsPerAddress;
+  }
+
+  accept(ws: WebSocket, claims: Claims, room: string, kind: string, wantsAck: boolean, address = 'unknown'): Connection {
+    const count = (map: Map<string, number>, key: string, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    };
+    count(this.perSession, claims.sub, 1);
+    count(this.perAddress, address, 1);
+    const conn = new Connection(ws, claims, room, wantsAck, address, this.limits, this.metrics, this.log, (c) => {
+      count(this.perSession, c.claims.sub, -1);
+      count(this.perAddress, c.address, -1);
       this.connections.delete(c);
       const r = c.currentRoom;
       if (r) this.rooms.released(r);
     });
     this.connections.add(conn);
     conn.log.debug('connected');
+    // One person's tabs and devices together: past the cap the newest socket is told why.
+    if ((this.perSession.get(claims.sub) ?? 0) > this.limits.maxConnectionsPerSession) {
+      conn.close('tooManyConnections');
+      return conn;
+    }
     this.rooms.acquire(room, kind).then(
-      (r) => conn.attach(r),
+      (r) => conn.guard('join', () => conn.attach(r)),
       () => conn.close('loadFailed')
     );
     return conn;
