@@ -384,6 +384,7 @@ export class Rooms {
         await timed(this.opts.metrics, 'prune', () => this.opts.store.prune(room.name, this.now() - this.opts.retentionDays * 86_400_000));
       }
     } catch (err) {
+      this.opts.metrics.callbackErrors.inc({ kind: 'compaction' });
       this.opts.log.error({ err, room: room.name }, 'compaction failed; will retry after the next commit');
     } finally {
       room.compacting = false;

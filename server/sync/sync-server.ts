@@ -18,8 +18,13 @@ export class SyncServer {
     private readonly log: Logger,
     heartbeatMs = 30_000
   ) {
-    this.heartbeat = setInterval(() => this.connections.forEach((c) => c.guard('heartbeat', () => c.heartbeat())), heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
     this.heartbeat.unref();
+  }
+
+  /** One heartbeat round: each connection inside its own boundary. */
+  beat(): void {
+    for (const c of [...this.connections]) c.guard('heartbeat', () => c.heartbeat());
   }
 
   private readonly perSession = new Map<string, number>();

@@ -16,6 +16,7 @@ import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { RoomExtension } from '../../server/extensions/extension.ts';
+import type { FanoutBus } from '../../server/fanout/bus.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -50,7 +51,7 @@ export type TestServer = {
   restart(): Promise<void>;
 };
 
-export type ServerOptions = { env?: Record<string, string>; dataDir?: string; port?: number; seed?: boolean; extensions?: readonly RoomExtension[] };
+export type ServerOptions = { env?: Record<string, string>; dataDir?: string; port?: number; seed?: boolean; extensions?: readonly RoomExtension[]; bus?: FanoutBus };
 
 export function tokenFor(secret: string) {
   return (room: string, role: Role, name: string = role, expiresInSeconds = 3600) =>
@@ -62,7 +63,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const port = options.port ?? (await freePort());
   const env = { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ROOM_IDLE_MS: '500', ...options.env };
   const log = createLogger(env.LOG_LEVEL);
-  const boot = () => startPlenary(readConfig(env), { log, extensions: options.extensions });
+  const boot = () => startPlenary(readConfig(env), { log, extensions: options.extensions, bus: options.bus });
   let server = await boot();
   if (options.seed) {
     const { seedDemo } = await import('../../server/seed/seed.ts');
