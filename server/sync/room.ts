@@ -75,6 +75,9 @@ export type RoomHooks = {
  */
 const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.author.startsWith('share-') ? null : peer.name });
 
+/** How long after a load the validation copy is built, unless a write needs it sooner. */
+const SHADOW_WARM_MS = 1_000;
+
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
 export class Room {
@@ -123,6 +126,8 @@ export class Room {
   startTracking(parts?: readonly Uint8Array[]): void {
     this.sizeBytes = parts ? parts.reduce((n, p) => n + p.length, 0) : Y.encodeStateAsUpdate(this.doc).length;
     this.shadow = new Shadowed(this.doc, parts);
+    // The validation copy is built after the first joins are served, not before (cold-load time).
+    setTimeout(() => this.guard('shadow', () => !this.destroyed && this.shadow?.warm()), SHADOW_WARM_MS).unref?.();
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwarenessUpdate(change, origin)
