@@ -1,8 +1,8 @@
 /**
  * The only module with side effects: read config, start the server, seed the demo plan on a fresh
- * data folder, print a ready-to-open admin link, and shut down cleanly on SIGTERM/SIGINT.
+ * data folder, print a one-time admin invitation to it, and shut down cleanly on SIGTERM/SIGINT.
  */
-import { signToken } from './auth/token.ts';
+import { newInvitationCode, newInvitationId } from './auth/sessions.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { startPlenary } from './server.ts';
 
@@ -13,11 +13,19 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     const { seedDemo } = await import('./seed/seed.ts');
     const room = await seedDemo(server.store);
-    const exp = Math.floor(Date.now() / 1000) + 30 * 86_400;
-    const token = signToken(server.secret, { sub: 'admin', name: 'Admin', room: '*', role: 'admin', exp });
+    // Not a token: a one-time admin invitation for the demo plan (24 h, 1 use). Whoever opens it
+    // first becomes the plan's admin; the line in the logs is worthless afterwards.
+    const now = Date.now();
+    const { code, codeHash } = newInvitationCode();
+    const id = newInvitationId();
+    await server.store.createInvitation({
+      id, codeHash, plan: room, scope: `${room}/*`, role: 'admin', expiresAt: now + 86_400_000, sessionUntil: null,
+      maxUses: 1, memberId: null, label: 'Startup link', requireSignIn: false, createdBy: 'server', createdAt: now
+    });
+    await server.store.addAudit({ plan: room, at: now, actor: 'server', actorName: 'Server', action: 'invitationCreated', subject: id, detail: { role: 'admin', maxUses: 1 } });
     log.info({ room, port: server.port, dataDir: config.dataDir, store: server.store.name }, 'plenary ready');
     // The one line meant for a human: plain text, so it can be copied from the terminal.
-    process.stdout.write(`\nPlenary is running. Open the demo plan as admin:\n  ${server.url}/p/${room}?token=${token}\n\n`);
+    process.stdout.write(`\nPlenary is running. Open the demo plan as its admin (one use, valid 24 h):\n  ${server.url}/join/${code}\n\n`);
   } else {
     log.info({ port: server.port, dataDir: config.dataDir, store: server.store.name }, 'plenary ready');
   }

@@ -16,7 +16,10 @@ import { createMetrics } from './observability/metrics.ts';
 import { createMemoryStore } from './persistence/memory.ts';
 import { openPostgresStore } from './persistence/postgres.ts';
 import { openSqliteStore } from './persistence/sqlite.ts';
-import type { DocStore } from './persistence/store.ts';
+import type { PlenaryStore } from './persistence/access-store.ts';
+import { People } from './auth/people.ts';
+import { liveAccess } from './sync/access-live.ts';
+import { randomBytes } from 'node:crypto';
 import { EXTENSIONS } from './extensions/index.ts';
 import type { RoomExtension } from './extensions/extension.ts';
 import type { FanoutBus } from './fanout/bus.ts';
@@ -28,7 +31,9 @@ export type PlenaryServer = {
   port: number;
   url: string;
   secret: string;
-  store: DocStore;
+  store: PlenaryStore;
+  /** Personal sessions and access changes (issue 11). */
+  people: People;
   rooms: Rooms;
   sync: SyncServer;
   log: Logger;
@@ -36,7 +41,7 @@ export type PlenaryServer = {
   close(): Promise<void>;
 };
 
-export async function openStore(config: Config): Promise<DocStore> {
+export async function openStore(config: Config): Promise<PlenaryStore> {
   if (config.store === 'memory') return createMemoryStore();
   if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store);
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -47,22 +52,26 @@ export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'clie
 
 export async function startPlenary(
   config: Config,
-  options: { store?: DocStore; bus?: FanoutBus; log?: Logger; clientDir?: string; extensions?: readonly RoomExtension[] } = {}
+  options: { store?: PlenaryStore; bus?: FanoutBus; log?: Logger; clientDir?: string; extensions?: readonly RoomExtension[] } = {}
 ): Promise<PlenaryServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = options.store ?? (await openStore(config));
   const bus = options.bus ?? (config.bus ? await openRedisBus(config.bus) : undefined);
   const secret = loadSecret(config.dataDir, config.secret);
   const metrics = createMetrics();
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, extensions: options.extensions ?? EXTENSIONS });
+  const serverId = randomBytes(6).toString('base64url');
+  const people = new People(store);
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS });
   const sync = new SyncServer(rooms, config.limits, metrics, log);
-  const app = createApp({ secret, store, metrics, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  const online = (personId: string) => [...sync.connections].some((c) => c.author === personId);
+  await liveAccess(people, sync.connections, log, bus, serverId);
+  const app = createApp({ secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });
   let accepting = true;
   const server = createAdaptorServer({ fetch: app.fetch });
-  server.on('upgrade', handleUpgrade({ secret, store, metrics, log, wss, sync, accepting: () => accepting }));
+  server.on('upgrade', handleUpgrade({ secret, store, people, metrics, log, wss, sync, accepting: () => accepting }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -75,6 +84,7 @@ export async function startPlenary(
     url: config.publicUrl ?? `http://${host}:${port}`,
     secret,
     store,
+    people,
     rooms,
     sync,
     log,

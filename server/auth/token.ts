@@ -1,7 +1,9 @@
 /**
  * Signed access tokens: `base64url(JSON claims) "." base64url(HMAC-SHA256(claims))`.
  *
- * Claims: `sub` user id, `name` display name, `room` scope, `role`, `exp` (seconds since epoch).
+ * Claims: `sub` user id, `name` display name, `room` scope, `role`, `exp` (seconds since epoch), and
+ * for a personal session `sid`, the session's id in the access registry (then `sub` is the person's
+ * id, and the registry's role and name win over the token's: server/auth/people.ts).
  * A scope is a room (`gpu-buildout`), a room and everything under it (`gpu-buildout/*`: the plan
  * and its retros), or every room (`*`). Verification compares MACs in constant time and returns a
  * named failure instead of throwing, so the HTTP boundary maps it to 401/403 in one place.
@@ -11,9 +13,9 @@ import { isRole, isValidScope, scopeCovers, type Role } from '../../shared/proto
 
 export { isValidScope, scopeCovers };
 
-export type Claims = { sub: string; name: string; room: string; role: Role; exp: number };
+export type Claims = { sub: string; name: string; room: string; role: Role; exp: number; sid?: string };
 
-export type TokenFailure = 'missing' | 'malformed' | 'badSignature' | 'expired' | 'wrongRoom';
+export type TokenFailure = 'missing' | 'malformed' | 'badSignature' | 'expired' | 'wrongRoom' | 'revoked';
 
 export type Verified = { ok: true; claims: Claims } | { ok: false; failure: TokenFailure };
 
@@ -44,7 +46,8 @@ export function verifyToken(secret: string, token: string | null | undefined, no
   if (
     typeof claims !== 'object' || claims === null ||
     typeof claims.sub !== 'string' || typeof claims.name !== 'string' || typeof claims.room !== 'string' ||
-    !isValidScope(claims.room) || !isRole(claims.role) || typeof claims.exp !== 'number'
+    !isValidScope(claims.room) || !isRole(claims.role) || typeof claims.exp !== 'number' ||
+    (claims.sid !== undefined && typeof claims.sid !== 'string')
   ) return { ok: false, failure: 'malformed' };
   if (claims.exp * 1000 <= nowMs) return { ok: false, failure: 'expired' };
   return { ok: true, claims };
@@ -63,5 +66,6 @@ export const TOKEN_FAILURE_HTTP: Record<TokenFailure, { status: 401 | 403; messa
   malformed: { status: 401, message: 'the token is malformed' },
   badSignature: { status: 401, message: 'the token signature is invalid' },
   expired: { status: 401, message: 'the token has expired' },
-  wrongRoom: { status: 403, message: 'the token does not grant this room' }
+  wrongRoom: { status: 403, message: 'the token does not grant this room' },
+  revoked: { status: 401, message: 'your access to this plan was revoked' }
 };

@@ -14,7 +14,18 @@ export type BusMessage = {
   /** Per (server, room) sequence, starting at 1. */
   seq: number;
   update: Uint8Array;
+  /**
+   * Yjs client ids this batch claimed for their authors (server/sync/client-owners.ts): the
+   * receiver learns them with the update, so a takeover is refused on every server at once.
+   */
+  owners?: [clientId: number, owner: string][];
 };
+
+/**
+ * An access change (issue 11): these people's registry rows changed (revoked, role, name). The
+ * receiver re-reads them from the store and applies them to its live sockets.
+ */
+export type AccessMessage = { server: string; personIds: string[] };
 
 export interface FanoutBus {
   readonly name: string;
@@ -23,26 +34,65 @@ export interface FanoutBus {
   subscribe(room: string, self: string, handler: (message: BusMessage) => void): Promise<() => Promise<void>>;
   /** Called when the bus may have lost messages (e.g. after a reconnect): every room must repair. */
   onGap(handler: () => void): void;
+  /** Tells every other server that these people changed. */
+  publishAccess(message: AccessMessage): Promise<void>;
+  /** Delivers other servers' access messages. */
+  onAccess(self: string, handler: (message: AccessMessage) => void): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Binary framing shared by bus implementations: [server id length][server id][seq f64][update]. */
+export function encodeAccessMessage(m: AccessMessage): string {
+  return JSON.stringify({ server: m.server, personIds: m.personIds });
+}
+
+export function decodeAccessMessage(text: string): AccessMessage | null {
+  try {
+    const v = JSON.parse(text) as AccessMessage;
+    if (typeof v?.server !== 'string' || !Array.isArray(v.personIds) || !v.personIds.every((p) => typeof p === 'string')) return null;
+    return { server: v.server, personIds: v.personIds };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Binary framing shared by bus implementations:
+ * [server id length][server id][seq f64][owners JSON length u32][owners JSON][update].
+ */
 export function encodeBusMessage(m: BusMessage): Buffer {
   const id = Buffer.from(m.server, 'utf8');
-  const out = Buffer.allocUnsafe(1 + id.length + 8 + m.update.length);
+  const owners = m.owners?.length ? Buffer.from(JSON.stringify(m.owners), 'utf8') : Buffer.alloc(0);
+  const head = 1 + id.length + 8 + 4;
+  const out = Buffer.allocUnsafe(head + owners.length + m.update.length);
   out[0] = id.length;
   id.copy(out, 1);
   out.writeDoubleBE(m.seq, 1 + id.length);
-  out.set(m.update, 1 + id.length + 8);
+  out.writeUInt32BE(owners.length, 1 + id.length + 8);
+  owners.copy(out, head);
+  out.set(m.update, head + owners.length);
   return out;
 }
 
 export function decodeBusMessage(buf: Buffer): BusMessage | null {
-  if (buf.length < 9 || buf.length < 1 + buf[0] + 8) return null;
+  if (buf.length < 13 || buf.length < 1 + buf[0] + 12) return null;
   const n = buf[0];
+  const head = 1 + n + 12;
+  const ownersLength = buf.readUInt32BE(1 + n + 8);
+  if (buf.length < head + ownersLength) return null;
+  let owners: [number, string][] | undefined;
+  if (ownersLength > 0) {
+    try {
+      const parsed = JSON.parse(buf.subarray(head, head + ownersLength).toString('utf8')) as unknown;
+      if (!Array.isArray(parsed) || !parsed.every((o) => Array.isArray(o) && typeof o[0] === 'number' && typeof o[1] === 'string')) return null;
+      owners = parsed as [number, string][];
+    } catch {
+      return null;
+    }
+  }
   return {
     server: buf.subarray(1, 1 + n).toString('utf8'),
     seq: buf.readDoubleBE(1 + n),
-    update: new Uint8Array(buf.subarray(1 + n + 8))
+    update: new Uint8Array(buf.subarray(head + ownersLength)),
+    ...(owners ? { owners } : {})
   };
 }

@@ -1,6 +1,9 @@
 /** An in-process bus: several servers in one process (tests) share one instance. */
 import { EventEmitter } from 'node:events';
-import type { BusMessage, FanoutBus } from './bus.ts';
+import type { AccessMessage, BusMessage, FanoutBus } from './bus.ts';
+
+/** Not a room name (rooms never start with a NUL), so it cannot collide with a room's event. */
+const ACCESS = '\u0000access';
 
 export function createLocalBus(): FanoutBus {
   const emitter = new EventEmitter();
@@ -18,6 +21,13 @@ export function createLocalBus(): FanoutBus {
       return async () => void emitter.off(room, listener);
     },
     onGap() {},
+    async publishAccess(message) {
+      const copy = { ...message, personIds: [...message.personIds] };
+      setImmediate(() => emitter.emit(ACCESS, copy));
+    },
+    async onAccess(self, handler) {
+      emitter.on(ACCESS, (m: AccessMessage) => m.server !== self && handler(m));
+    },
     async close() {
       emitter.removeAllListeners();
     }

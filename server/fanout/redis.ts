@@ -5,7 +5,7 @@
  * repair from the store.
  */
 import { Redis } from 'ioredis';
-import { decodeBusMessage, encodeBusMessage, type BusMessage, type FanoutBus } from './bus.ts';
+import { decodeAccessMessage, decodeBusMessage, encodeAccessMessage, encodeBusMessage, type AccessMessage, type BusMessage, type FanoutBus } from './bus.ts';
 
 export async function openRedisBus(url: string, prefix = 'plenary:room:'): Promise<FanoutBus> {
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
@@ -13,12 +13,20 @@ export async function openRedisBus(url: string, prefix = 'plenary:room:'): Promi
   await Promise.all([pub.connect(), sub.connect()]);
   const handlers = new Map<string, Set<(channelMessage: BusMessage) => void>>();
   const gapHandlers: (() => void)[] = [];
+  // Room names never contain ':', so this channel cannot be a room's.
+  const accessChannel = `${prefix}:access`;
+  const accessHandlers: ((m: AccessMessage) => void)[] = [];
   let connectedOnce = false;
   sub.on('ready', () => {
     if (connectedOnce) gapHandlers.forEach((h) => h());
     connectedOnce = true;
   });
   sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+    if (channel.toString('utf8') === accessChannel) {
+      const m = decodeAccessMessage(payload.toString('utf8'));
+      if (m) accessHandlers.forEach((h) => h(m));
+      return;
+    }
     const set = handlers.get(channel.toString('utf8'));
     const message = set && decodeBusMessage(payload);
     if (message) set.forEach((h) => h(message));
@@ -53,6 +61,18 @@ export async function openRedisBus(url: string, prefix = 'plenary:room:'): Promi
     },
     onGap(handler) {
       gapHandlers.push(handler);
+    },
+    async publishAccess(message) {
+      try {
+        await pub.publish(accessChannel, encodeAccessMessage(message));
+      } catch {
+        // Lost: the other servers refuse the person once their cache entry expires (seconds);
+        // their live sockets stay open until the person's next change notice or reconnect.
+      }
+    },
+    async onAccess(self, handler) {
+      if (accessHandlers.length === 0) await sub.subscribe(accessChannel);
+      accessHandlers.push((m) => m.server !== self && handler(m));
     },
     async close() {
       handlers.clear();

@@ -2,6 +2,7 @@
 import { authorize, TOKEN_FAILURE_HTTP, verifyToken, type Claims } from '../auth/token.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Role } from '../../shared/protocol.ts';
+import type { People } from '../auth/people.ts';
 import { HttpError } from './errors.ts';
 
 export function bearer(header: string | undefined, query: string | undefined): string | null {
@@ -22,4 +23,25 @@ export function requireAccess(secret: string, metrics: Metrics, token: string | 
     throw new HttpError(403, 'role', `this needs one of: ${roles.join(', ')}`);
   }
   return v.claims;
+}
+
+export type AuthDeps = { secret: string; metrics: Metrics; people: People };
+
+/**
+ * requireAccess, then a personal session resolved through the registry: its role and name come
+ * from there, a revoked person or session is 401 `revoked`, and the role check uses the live role.
+ */
+export async function authenticate(deps: AuthDeps, token: string | null, room: string | null, roles?: Role[]): Promise<Claims> {
+  const claims = requireAccess(deps.secret, deps.metrics, token, room);
+  const resolved = await deps.people.resolve(claims);
+  if (resolved === 'revoked') {
+    deps.metrics.authFailures.inc({ reason: 'revoked' });
+    const { status, message } = TOKEN_FAILURE_HTTP.revoked;
+    throw new HttpError(status, 'revoked', message);
+  }
+  if (roles && !roles.includes(resolved.role)) {
+    deps.metrics.authFailures.inc({ reason: 'role' });
+    throw new HttpError(403, 'role', `this needs one of: ${roles.join(', ')}`);
+  }
+  return resolved;
 }

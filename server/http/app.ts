@@ -4,23 +4,29 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
-import { isRole, isValidRoom, jsonBounds, LIMITS } from '../../shared/protocol.ts';
+import { isValidRoom, jsonBounds, LIMITS, scopeCovers } from '../../shared/protocol.ts';
 import { JsonBoundsError, parseBoundedJson } from '../../shared/bounded-json.ts';
-import { signToken } from '../auth/token.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { DocStore } from '../persistence/store.ts';
+import type { PlenaryStore } from '../persistence/access-store.ts';
+import type { People } from '../auth/people.ts';
+import { issueSession } from '../auth/sessions.ts';
+import { mountAccessApi } from './access-api.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
-import { bearer, requireAccess } from './access.ts';
+import { authenticate, bearer } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
 import { planMetrics, readMetricsQuery } from './metrics-api.ts';
 import type * as Y from 'yjs';
 
 export type AppDeps = {
   secret: string;
-  store: DocStore;
+  store: PlenaryStore;
   metrics: Metrics;
+  /** Personal sessions resolved through the access registry. */
+  people: People;
+  /** Whether a person has a live socket on this server (the People panel's "online"). */
+  online?: (personId: string) => boolean;
   clientDir: string;
   stats: () => { rooms: number; sockets: number };
   /** The server's rooms, for routes that change a document through its normal commit path. */
@@ -28,8 +34,6 @@ export type AppDeps = {
   /** The live document of a resident room (undefined when not loaded), for read-only routes. */
   resident?: (room: string) => Y.Doc | undefined;
 };
-
-const DAY = 86_400;
 
 /**
  * Request bodies are limited before they are read (per route, below): a body over the limit is
@@ -76,13 +80,13 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/api/session', async (c) => {
     const room = c.req.query('room');
     if (room !== undefined && !isValidRoom(room)) throw new HttpError(400, 'badRoom', 'invalid room name');
-    const claims = requireAccess(secret, metrics, token(c), room ?? null);
+    const claims = await authenticate(deps, token(c), room ?? null);
     if (room !== undefined && !(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
-    return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp });
+    return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp, ...(claims.sid ? { personal: true } : {}) });
   });
 
   app.post('/api/plans', limitBody(BODY_LIMITS.small), async (c) => {
-    const claims = requireAccess(secret, metrics, token(c), null, ['admin']);
+    const claims = await authenticate(deps, token(c), null, ['admin']);
     const b = await body(c);
     const name = typeof b.name === 'string' ? b.name.trim().slice(0, 120) : '';
     if (!name) throw new HttpError(400, 'badRequest', 'a plan needs a name');
@@ -95,33 +99,27 @@ export function createApp(deps: AppDeps): Hono {
       }
     }
     const room = await createPlanRoom(store, { name, timeZone }, claims.sub);
-    const exp = Math.floor(Date.now() / 1000) + 365 * DAY;
-    const t = signToken(secret, { sub: claims.sub, name: claims.name, room: `${room}/*`, role: 'admin', exp });
-    return c.json({ room, token: t, url: `/p/${room}?token=${t}` }, 201);
+    // The creator becomes the plan's first person: a personal admin session, no longer than theirs.
+    const scope = scopeCovers(claims.room, `${room}/retro`) ? `${room}/*` : room;
+    const { token: t, person, exp } = await issueSession(store, secret, {
+      plan: room,
+      scope,
+      name: claims.name.slice(0, 80) || 'Admin',
+      role: 'admin',
+      invitationId: null,
+      until: claims.exp * 1000
+    });
+    return c.json({ room, token: t, url: `/p/${room}?token=${t}`, person: { id: person.id, name: person.name, role: person.role, memberId: null }, exp }, 201);
   });
 
-  app.post('/api/plans/:room/share', limitBody(BODY_LIMITS.small), async (c) => {
-    const room = c.req.param('room');
-    if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
-    const claims = requireAccess(secret, metrics, token(c), room, ['admin']);
-    if (!(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no plan called ${room}`);
-    const b = await body(c);
-    if (!isRole(b.role)) throw new HttpError(400, 'badRequest', 'role must be viewer, editor, facilitator or admin');
-    const days = typeof b.expiresInDays === 'number' && b.expiresInDays > 0 ? Math.min(b.expiresInDays, 3650) : 7;
-    const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim().slice(0, 80) : `Guest ${b.role}`;
-    const exp = Math.floor(Date.now() / 1000 + days * DAY);
-    // A share link is for a group of people: each visitor gets its own id when the link is minted
-    // per person; a shared link shares one id, and people tell themselves apart by display name.
-    const t = signToken(secret, { sub: `share-${claims.sub}-${b.role}-${exp}`, name, room: `${room}/*`, role: b.role, exp });
-    return c.json({ token: t, url: `/p/${room}?token=${t}`, exp });
-  });
+  mountAccessApi(app, { ...deps, limit: limitBody(BODY_LIMITS.small), body });
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".
   app.post('/api/plans/:room/retros', limitBody(BODY_LIMITS.retro), async (c) => {
     const room = c.req.param('room');
     if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
-    const claims = requireAccess(secret, metrics, token(c), room, ['facilitator', 'admin']);
+    const claims = await authenticate(deps, token(c), room, ['facilitator', 'admin']);
     const init = readRetroInit(await body(c));
     if (typeof init === 'string') throw new HttpError(400, 'badRequest', init);
     if (!deps.rooms) throw new HttpError(503, 'unavailable', 'retros need a running sync server');
@@ -138,7 +136,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/api/plans/:room/metrics', async (c) => {
     const room = c.req.param('room');
     if (!isValidRoom(room)) throw new HttpError(400, 'badRequest', 'invalid room name');
-    requireAccess(secret, metrics, token(c), room);
+    await authenticate(deps, token(c), room);
     const query = readMetricsQuery(c.req.query('unit'), c.req.queries('by'));
     if (typeof query === 'string') throw new HttpError(400, 'badRequest', query);
     const report = await planMetrics({ store, resident: deps.resident }, room, query);

@@ -11,7 +11,8 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { DocStore } from '../persistence/store.ts';
 import type { SyncServer } from '../sync/sync-server.ts';
-import { requireAccess } from './access.ts';
+import { authenticate } from './access.ts';
+import type { People } from '../auth/people.ts';
 import { HttpError } from './errors.ts';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -24,7 +25,7 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
   );
 }
 
-export type UpgradeDeps = { secret: string; store: DocStore; metrics: Metrics; log: Logger; wss: WebSocketServer; sync: SyncServer; accepting: () => boolean };
+export type UpgradeDeps = { secret: string; store: DocStore; people: People; metrics: Metrics; log: Logger; wss: WebSocketServer; sync: SyncServer; accepting: () => boolean };
 
 export function handleUpgrade(deps: UpgradeDeps) {
   return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
@@ -42,7 +43,8 @@ export function handleUpgrade(deps: UpgradeDeps) {
         throw new HttpError(400, 'badRoom', 'invalid room name');
       }
       if (!isValidRoom(room)) throw new HttpError(400, 'badRoom', 'invalid room name');
-      const claims = requireAccess(deps.secret, deps.metrics, url.searchParams.get(PARAM_TOKEN), room);
+      // A personal session is resolved through the registry: its live role and name, or 401 revoked.
+      const claims = await authenticate(deps, url.searchParams.get(PARAM_TOKEN), room);
       const info = await deps.store.getRoom(room);
       if (!info) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
       const wantsAck = url.searchParams.get(PARAM_ACK) === '1';

@@ -18,9 +18,10 @@ export class Connection implements Peer {
   readonly awarenessIds = new Set<number>();
   toldReadOnly = false;
   readonly author: string;
-  readonly canWrite: boolean;
-  readonly role: Claims['role'];
-  readonly name: string;
+  /** Mutable: a role change in the access registry applies to the live socket (setAccess). */
+  canWrite: boolean;
+  role: Claims['role'];
+  name: string;
   private room: Room | null = null;
   /** Frames that arrived while the room was loading; bounded by the rate limits. */
   private queued: Uint8Array[] = [];
@@ -66,6 +67,17 @@ export class Connection implements Peer {
     const ms = claims.exp * 1000 - Date.now();
     this.expiryTimer = setTimeout(() => this.guard('expiry', () => this.close('tokenExpired')), Math.min(Math.max(ms, 0), 2 ** 31 - 1));
     this.expiryTimer.unref?.();
+  }
+
+  /**
+   * The registry changed this person's role or name: the room reads role and canWrite per frame, so
+   * the next frame is judged by the new role. A viewer made editor may be told "read-only" again.
+   */
+  setAccess(role: Claims['role'], name: string): void {
+    if (role !== this.role) this.toldReadOnly = false;
+    this.role = role;
+    this.canWrite = role !== 'viewer';
+    this.name = name;
   }
 
   /** The room finished loading: join, then replay what arrived meanwhile. */

@@ -1,4 +1,4 @@
-/** Health, Prometheus metrics, and the plan API: session, new plan, share links. */
+/** Health, Prometheus metrics, and the plan API: session, new plan, share links (invitations). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../server/auth/token.ts';
 import { readMeta } from '../../shared/doc/plan.ts';
@@ -63,14 +63,20 @@ describe('HTTP API', () => {
     expect(notJson.status).toBe(400);
   });
 
-  it('share links carry the chosen role and expiry, only for admins of that plan', async () => {
+  it('share links are invitations with the chosen role and expiry, only for admins of that plan', async () => {
     const room = await server.createPlan('Share');
-    const res = await call(`/api/plans/${room}/share`, server.token(`${room}/*`, 'admin'), { role: 'viewer', expiresInDays: 1 });
-    const { token, exp } = (await res.json()) as { token: string; exp: number };
-    const v = verifyToken(server.secret, token);
-    expect(v.ok && v.claims.role).toBe('viewer');
+    // The minter's token outlives the link (a link never outlives its minter: minted-links.test.ts).
+    const res = await call(`/api/plans/${room}/share`, server.token(`${room}/*`, 'admin', 'admin', 30 * 86_400), { role: 'viewer', expiresInDays: 1 });
+    expect(res.status).toBe(201);
+    const { url, code, exp, invitation } = (await res.json()) as { url: string; code: string; exp: number; invitation: { role: string; plan: string } };
+    expect(url).toBe(`/join/${code}`);
+    expect(invitation).toMatchObject({ role: 'viewer', plan: room });
     expect(exp - Date.now() / 1000).toBeGreaterThan(86_000);
     expect(exp - Date.now() / 1000).toBeLessThan(86_500);
+    const accepted = await call(`/api/invitations/${code}/accept`, null, { name: 'Vera' });
+    const { token } = (await accepted.json()) as { token: string };
+    const v = verifyToken(server.secret, token);
+    expect(v.ok && v.claims.role).toBe('viewer');
     expect((await call(`/api/plans/${room}/share`, server.token('other-plan/*', 'admin'), { role: 'viewer' })).status).toBe(403);
     expect((await call(`/api/plans/${room}/share`, server.token(room, 'editor'), { role: 'admin' })).status).toBe(403);
     expect((await call(`/api/plans/${room}/share`, server.token(room, 'admin'), { role: 'owner' })).status).toBe(400);

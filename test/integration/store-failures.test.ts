@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/observability/logger.ts';
+import type { PlenaryStore } from '../../server/persistence/access-store.ts';
 import { createMemoryStore } from '../../server/persistence/memory.ts';
-import type { DocStore } from '../../server/persistence/store.ts';
 import { createPlanRoom } from '../../server/plans.ts';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { addCard, cards } from '../../shared/doc/cards.ts';
@@ -25,7 +25,7 @@ describe('store failures', () => {
   it('a failed load closes with loadFailed, caches nothing, and the next join loads for real', async () => {
     const inner = createMemoryStore();
     let failLoads = 1;
-    const store: DocStore = Object.create(inner, {
+    const store: PlenaryStore = Object.create(inner, {
       load: { value: async (room: string) => (failLoads-- > 0 ? Promise.reject(new Error('disk on fire')) : inner.load(room)) }
     });
     const dataDir = tempDataDir();

@@ -1,0 +1,93 @@
+/**
+ * Resolving a personal session to the live person. A token with `sid` is only as good as the
+ * registry says: on every upgrade and API call the session and its person are looked up (cached in
+ * memory), the registry's role and name replace the token's, and a revoked person, session or
+ * expired session is refused. Tokens without `sid` (npm run token, service scripts, tests) pass
+ * through unchanged.
+ *
+ * The cache is dropped per person whenever the registry changes that person, here or on another
+ * server (`changed`, fed by the access API and by the fan-out bus), and listeners (the sync server)
+ * get the fresh person to apply to live sockets: revoke → close, role change → in place.
+ */
+import type { AccessStore, Person, Session } from '../persistence/access-store.ts';
+import type { Claims } from './token.ts';
+
+/** lastSeenAt is written at most this often per person. */
+const TOUCH_EVERY_MS = 60_000;
+/**
+ * A cached entry is re-read after this long even without a change notice, so a notice lost on the
+ * bus delays a refusal at most this much (live sockets are closed by the notice itself).
+ */
+const CACHE_MS = 10_000;
+
+type Cached = { session: Session; person: Person; at: number };
+
+export type PersonChange = (person: Person) => void;
+
+export class People {
+  private readonly cache = new Map<string, Cached>();
+  private readonly touched = new Map<string, number>();
+  private readonly listeners: PersonChange[] = [];
+
+  constructor(
+    readonly store: AccessStore,
+    private readonly now: () => number = Date.now,
+    /** Tells the other servers (the fan-out bus); set by the server when it has a bus. */
+    public publish: (personIds: string[]) => void = () => {}
+  ) {}
+
+  /** The claims to act on, or 'revoked'. */
+  async resolve(claims: Claims): Promise<Claims | 'revoked'> {
+    if (claims.sid === undefined) return claims;
+    let entry = this.cache.get(claims.sid);
+    if (entry && this.now() - entry.at > CACHE_MS) entry = undefined;
+    if (!entry) {
+      const session = await this.store.getSession(claims.sid);
+      const person = session && (await this.store.getPerson(session.personId));
+      if (!session || !person) return 'revoked';
+      entry = { session, person, at: this.now() };
+      this.cache.set(claims.sid, entry);
+    }
+    const { session, person } = entry;
+    const now = this.now();
+    if (session.personId !== claims.sub || person.revokedAt !== null || session.revokedAt !== null || session.expiresAt <= now) return 'revoked';
+    this.touch(person, now);
+    return { ...claims, name: person.name, role: person.role };
+  }
+
+  /** Whether a token is a live personal session of someone in `plan` (for "same browser, same person"). */
+  async livePerson(claims: Claims, plan: string): Promise<Person | null> {
+    if (claims.sid === undefined) return null;
+    const resolved = await this.resolve(claims);
+    if (resolved === 'revoked') return null;
+    const person = this.cache.get(claims.sid)?.person;
+    return person && person.plan === plan ? person : null;
+  }
+
+  onChange(listener: PersonChange): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * The registry changed these people: forget them, re-read them, tell the listeners. `local` is
+   * false for changes another server announced (not announced again).
+   */
+  async changed(personIds: readonly string[], local = true): Promise<void> {
+    if (personIds.length === 0) return;
+    const ids = new Set(personIds);
+    for (const [sid, entry] of this.cache) if (ids.has(entry.person.id)) this.cache.delete(sid);
+    if (local) this.publish([...ids]);
+    for (const id of ids) {
+      const person = await this.store.getPerson(id);
+      if (person) for (const l of this.listeners) l(person);
+    }
+  }
+
+  private touch(person: Person, now: number): void {
+    const last = this.touched.get(person.id) ?? person.lastSeenAt;
+    if (now - last < TOUCH_EVERY_MS) return;
+    this.touched.set(person.id, now);
+    // Best effort: a missed "last seen" is not worth failing a connection for.
+    this.store.updatePerson(person.id, { lastSeenAt: now }).catch(() => {});
+  }
+}

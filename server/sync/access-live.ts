@@ -1,0 +1,41 @@
+/**
+ * Access changes on live sockets (issue 11). When the registry changes a person (here, or on another
+ * server and announced over the bus), every socket of that person's personal sessions on this server
+ * follows within the same turn: revoked → closed with CLOSE.revoked (4434, "do not reconnect");
+ * role or name changed → changed in place (the room judges the next frame by the new role), and a
+ * Plenary client is told with a private message `{ type: 'access', role, name }` on extension
+ * `access` so its UI follows.
+ */
+import { encodePrivate } from '../../shared/protocol.ts';
+import type { People } from '../auth/people.ts';
+import type { AccessMessage, FanoutBus } from '../fanout/bus.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Person } from '../persistence/access-store.ts';
+import type { Connection } from './connection.ts';
+
+export const ACCESS_EXTENSION = 'access';
+
+export function applyPerson(connections: Iterable<Connection>, person: Person): void {
+  for (const conn of [...connections]) {
+    if (conn.claims.sid === undefined || conn.author !== person.id) continue;
+    if (person.revokedAt !== null) {
+      conn.close('revoked');
+      continue;
+    }
+    if (conn.role === person.role && conn.name === person.name) continue;
+    conn.setAccess(person.role, person.name);
+    if (conn.wantsAck) conn.send(encodePrivate(ACCESS_EXTENSION, { type: 'access', role: person.role, name: person.name }));
+  }
+}
+
+/** Wires the registry's change notices to this server's sockets and to the other servers. */
+export async function liveAccess(people: People, connections: Set<Connection>, log: Logger, bus?: FanoutBus, serverId = 'local'): Promise<void> {
+  people.onChange((person) => applyPerson(connections, person));
+  if (!bus) return;
+  people.publish = (personIds) => {
+    bus.publishAccess({ server: serverId, personIds }).catch((err) => log.warn({ err }, 'access notice not published'));
+  };
+  await bus.onAccess(serverId, (m: AccessMessage) => {
+    people.changed(m.personIds, false).catch((err) => log.error({ err }, 'applying an access notice failed'));
+  });
+}

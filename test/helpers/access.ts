@@ -1,0 +1,60 @@
+/**
+ * People and access over the real HTTP API: mint an invitation, accept it as a person, change a
+ * person. Verbs, like the other helpers; every call checks its status so a test fails where it broke.
+ */
+import WebSocket from 'ws';
+import type { Role } from '../../shared/protocol.ts';
+
+export type Joined = { token: string; person: { id: string; name: string; role: Role; memberId: string | null }; room: string; exp: number };
+export type Minted = { code: string; url: string; exp: number; invitation: { id: string; role: Role; expiresAt: number; sessionUntil: number | null; scope: string } };
+
+export async function api(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+async function expectOk(p: Promise<{ status: number; json: any }>, what: string, status = 200): Promise<any> {
+  const r = await p;
+  if (r.status !== status) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+export function invite(base: string, room: string, adminToken: string, body: { role: Role; expiresInDays?: number; maxUses?: number; memberId?: string; label?: string }): Promise<Minted> {
+  return expectOk(api(base, 'POST', `/api/plans/${room}/invitations`, adminToken, body), 'invite', 201);
+}
+
+export function accept(base: string, code: string, name: string, session?: string): Promise<Joined> {
+  return expectOk(api(base, 'POST', `/api/invitations/${code}/accept`, session ?? null, { name }), 'accept');
+}
+
+export function setRole(base: string, room: string, adminToken: string, personId: string, role: Role): Promise<unknown> {
+  return expectOk(api(base, 'PATCH', `/api/plans/${room}/people/${personId}`, adminToken, { role }), 'set role');
+}
+
+export function revokePerson(base: string, room: string, adminToken: string, personId: string): Promise<unknown> {
+  return expectOk(api(base, 'DELETE', `/api/plans/${room}/people/${personId}`, adminToken), 'revoke');
+}
+
+/** The HTTP status of a WebSocket upgrade (101 when it opened; the socket is closed at once). */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => reject(new Error('no answer to the upgrade')), 5000);
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('open', () => {
+      clearTimeout(timer);
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => {});
+  });
+}
