@@ -3,7 +3,7 @@
  *
  * Requests (client → server, JSON in a type-101 frame; `req` is optional and echoed back):
  *   { type: 'open',   cardId, deck?, facilitatorVotes? }   facilitator/admin
- *   { type: 'vote',   cardId, round, value, name? }        anyone but a viewer; value null takes it back
+ *   { type: 'vote',   cardId, round, value }               anyone but a viewer; value null takes it back
  *   { type: 'reveal', cardId, round }                      facilitator/admin
  *   { type: 'accept', cardId, round, value }               facilitator/admin
  *   { type: 'cancel', cardId, round }                      facilitator/admin
@@ -12,6 +12,9 @@
  * Replies go to the asking connection only: { type: 'opened' | 'voted' | 'revealed' | 'accepted' |
  * 'cancelled' | 'mine', req?, cardId, round, … } or { type: 'error', req?, request, cardId?, error }.
  * 'voted' and 'mine' carry the asker's own vote, the only place a value travels before the reveal.
+ *
+ * One vote per person: votes are keyed by the session's person id (PeerInfo.userId), so two people
+ * on one group link vote separately, and one person's tabs share one vote.
  *
  * Votes live in this extension's per-room state (server memory) until the reveal; the document gets
  * only the voter's id and name. Memory is lost when the room unloads or the server restarts: a round
@@ -40,7 +43,7 @@ function pokerState(ctx: ExtensionContext): PokerState {
 
 const runs = (peer: PeerInfo) => peer.role === 'facilitator' || peer.role === 'admin';
 
-type Request = { type: string; req?: string | number; cardId?: unknown; round?: unknown; value?: unknown; deck?: unknown; facilitatorVotes?: unknown; name?: unknown };
+type Request = { type: string; req?: string | number; cardId?: unknown; round?: unknown; value?: unknown; deck?: unknown; facilitatorVotes?: unknown };
 
 function readRequest(payload: unknown): Request {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new ExtensionRefusal('a poker request is an object');
@@ -118,7 +121,8 @@ function handle(ctx: ExtensionContext, peer: PeerInfo, request: Request, state: 
       }
       if (!inDeck(r.deck, request.value)) throw new ExtensionRefusal('that card is not in this round’s deck');
       if (!held.votes.has(peer.userId) && held.votes.size >= MAX_VOTERS) throw new ExtensionRefusal('this round has as many voters as it can hold');
-      const name = typeof request.name === 'string' && request.name.trim() ? request.name.replace(/\s+/g, ' ').trim().slice(0, MAX_VOTER_NAME) : peer.name;
+      // The name is the session's, never the message's: nobody votes under someone else's name.
+      const name = peer.name.replace(/\s+/g, ' ').trim().slice(0, MAX_VOTER_NAME) || 'Someone';
       held.votes.set(peer.userId, request.value);
       addVoter(ctx.doc, editor, cardId, round, peer.userId, name);
       return { type: 'voted', cardId, round, value: request.value };

@@ -1,9 +1,9 @@
 /**
  * Retrospectives, served over private messages (extension name `retro`, retro rooms only).
  *
- * Requests (client → server, JSON in a type-101 frame). Every request carries `device` (a random
- * per-browser key, so one person's tabs share their drafts and dots even when a share link gives a
- * whole group one user id) and `name` (the display name, used only in attributed retros):
+ * Requests (client → server, JSON in a type-101 frame). Who asks is the session's person (one
+ * person's tabs share their drafts and dots; budgets and draft caps are per person) and the name on
+ * attributed cards is the session's; `device` and `name` fields of older clients are ignored:
  *
  *   { type: 'hello' }                               my state: drafts, ballot (+ counts for a facilitator)
  *   { type: 'draft.add', column, text }             a private card, while writing is open
@@ -114,15 +114,17 @@ function writerOnly(peer: PeerInfo): void {
   if (!canWrite(peer.role)) throw new ExtensionRefusal('your link lets you watch, not take part');
 }
 
-/** The person a request speaks for: the token's user plus the browser's device key. */
-function personOf(peer: PeerInfo, request: Request): string {
-  const device = typeof request.device === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(request.device) ? request.device : `conn-${peer.id}`;
-  return `${peer.userId}\u0000${device}`;
+/**
+ * The person a request speaks for: the session's person, never a key from the message, so a vote
+ * budget or draft cap cannot be multiplied by inventing device keys.
+ */
+function personOf(peer: PeerInfo, _request: Request): string {
+  return peer.userId;
 }
 
-function nameOf(peer: PeerInfo, request: Request): string {
-  const name = typeof request.name === 'string' ? request.name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME) : '';
-  return name || peer.name.slice(0, MAX_NAME) || 'Someone';
+/** The session's display name: an attributed card cannot be signed with someone else's name. */
+function nameOf(peer: PeerInfo, _request: Request): string {
+  return peer.name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME) || 'Someone';
 }
 
 function cleanText(value: unknown): string {

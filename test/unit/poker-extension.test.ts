@@ -59,12 +59,14 @@ describe('poker extension', () => {
     expect(send(fay, { type: 'open', cardId, req: 'r1' })).toEqual({ to: 'conn-Fay', payload: { type: 'opened', cardId, round: 1, req: 'r1' } });
     expect(send(ana, { type: 'vote', cardId, round: 1, value: 5 })).toEqual({ to: 'conn-Ana', payload: { type: 'voted', cardId, round: 1, value: 5 } });
     expect(send(ben, { type: 'vote', cardId, round: 1, value: 13, name: '  Benjamin  ' }).payload).toMatchObject({ value: 13 });
+    // A name in the message is ignored: the session's name is shown (nobody votes as someone else).
+    expect(readRound(doc, cardId)!.names['u-ben']).toBe('Ben');
     expect(send(ben, { type: 'vote', cardId, round: 1, value: 8 }).payload).toMatchObject({ value: 8 }); // re-vote replaces
     expect(send(fay, { type: 'vote', cardId, round: 1, value: 3 }).payload).toMatchObject({ value: 3 });
 
     const voting = readRound(doc, cardId)!;
     expect(voting.voters).toEqual(['u-ana', 'u-ben', 'u-fay']);
-    expect(voting.names['u-ben']).toBe('Ben'); // the re-vote without a name fell back to the token's name
+    expect(voting.names['u-ben']).toBe('Ben');
     // The document holds who, never what.
     const json = JSON.stringify(doc.getMap(PLAN_ROOT.poker).toJSON());
     expect(json).toContain('"votes":{}');
