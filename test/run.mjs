@@ -52,5 +52,16 @@ for (const [name, args] of passes) {
     failed += 1;
   }
 }
+// Coverage-guided fuzzing, short run (~60 s, fixed seed): one result per target (test/fuzz/run.mjs).
+if (!extra.length) {
+  const fuzzReport = path.join(root, 'test-results', 'fuzz.json');
+  fs.rmSync(fuzzReport, { force: true });
+  run('node', ['test/fuzz/run.mjs', '--short']);
+  try {
+    for (const t of JSON.parse(fs.readFileSync(fuzzReport, 'utf8'))) t.ok ? passed++ : failed++;
+  } catch {
+    failed += 1;
+  }
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
