@@ -27,6 +27,7 @@ import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
 import { awarenessEntries, bindIdentity, encodeAwarenessEntries, type Identity } from './awareness-update.ts';
 import { Shadowed } from './safe-apply.ts';
+import { ClientOwners } from './client-owners.ts';
 import { forbiddenRoots, refusedRoot } from './write-policy.ts';
 
 /** What a room needs of a connection. */
@@ -84,6 +85,8 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<Peer>();
+  /** Who owns each Yjs client id (loaded with the room; client-owners.ts). */
+  readonly clientOwners = new ClientOwners();
   /** Applied to the doc, not yet handed to the store. */
   private pending: PendingEntry[] = [];
   private pendingAcks = new Map<Peer, Map<number, number>>();
@@ -156,7 +159,8 @@ export class Room {
       data: update,
       receivedAt: this.hooks.now(),
       author: peer ? peer.author : origin instanceof Origin ? `${origin.kind}:${origin.actor}` : 'server',
-      peer
+      peer,
+      ...(peer ? { clients: this.clientOwners.take(peer.author) } : {})
     });
     this.hooks.schedule(this);
   }
@@ -250,7 +254,13 @@ export class Room {
       if (root === '?') throw new ProtocolError('invalidUpdate', 'refers to unknown items');
       if (root !== null) throw new ProtocolError('forbiddenWrite', root);
     }
-    if (!this.shadow!.apply(update, peer)) throw new ProtocolError('invalidUpdate', 'update does not apply');
+    // Before anything is applied: new structs under another person's client id are refused.
+    this.clientOwners.check(this.doc, peer.author, decoded.structs);
+    try {
+      if (!this.shadow!.apply(update, peer)) throw new ProtocolError('invalidUpdate', 'update does not apply');
+    } finally {
+      this.clientOwners.unstage();
+    }
     if (peer.wantsAck) this.noteAck(peer, decoded.structs);
     // A duplicate changes nothing and emits no doc update; the ack still has to go out.
     if (peer.wantsAck && !this.uncommitted) this.hooks.schedule(this);

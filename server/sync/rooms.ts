@@ -9,6 +9,7 @@ import type { Limits } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
+import type { AccessStore } from '../persistence/access-store.ts';
 import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
@@ -105,7 +106,14 @@ export class Rooms {
     const unsubscribe = this.opts.bus ? await this.opts.bus.subscribe(name, this.serverId, deliver) : null;
     let room: Room;
     try {
+      // Client-id owners first: a claim committed after this read is on the bus (subscribed above).
+      const store = this.opts.store as DocStore & Partial<AccessStore>;
+      const owners = await store.clientOwners?.(name).catch((err: unknown) => {
+        this.opts.log.error({ err, room: name }, 'client owners load failed');
+        throw new LoadError(`room ${name} could not be loaded`);
+      });
       room = await this.loadStored(name, kind);
+      if (owners) room.clientOwners.learn(owners);
     } catch (err) {
       await unsubscribe?.();
       throw err;
@@ -325,9 +333,10 @@ export class Rooms {
   }
 
   private publish(room: Room, update: Uint8Array): void {
+    const owners = room.clientOwners.drainUnpublished();
     const state = this.busState.get(room);
     if (!state || !this.opts.bus) return;
-    void this.opts.bus.publish(room.name, { server: this.serverId, seq: ++state.busSeq, update });
+    void this.opts.bus.publish(room.name, { server: this.serverId, seq: ++state.busSeq, update, ...(owners.length ? { owners } : {}) });
   }
 
   /** An update another server committed: apply it (not stored again) and repair on a gap. */
@@ -336,6 +345,7 @@ export class Rooms {
     if (!state || room.destroyed) return;
     const last = state.lastSeq.get(message.server);
     state.lastSeq.set(message.server, message.seq);
+    if (message.owners) room.clientOwners.learn(message.owners);
     try {
       Y.applyUpdate(room.doc, message.update, FROM_BUS);
     } catch (err) {
