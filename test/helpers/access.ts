@@ -3,7 +3,8 @@
  * person. Verbs, like the other helpers; every call checks its status so a test fails where it broke.
  */
 import WebSocket from 'ws';
-import type { Role } from '../../shared/protocol.ts';
+import * as decoding from 'lib0/decoding';
+import { MESSAGE_ACK, MESSAGE_PRIVATE, readPrivateBody, type Role } from '../../shared/protocol.ts';
 
 export type Joined = { token: string; person: { id: string; name: string; role: Role; memberId: string | null }; room: string; exp: number };
 export type Minted = { code: string; url: string; exp: number; invitation: { id: string; role: Role; expiresAt: number; sessionUntil: number | null; scope: string } };
@@ -57,4 +58,18 @@ export function upgradeStatus(url: string): Promise<number> {
     });
     ws.on('error', () => {});
   });
+}
+
+/**
+ * A stock client that opted into Plenary's own messages (ack=1) and records its private messages
+ * by extension; acks are swallowed.
+ */
+export function withInbox<T extends { provider: { messageHandlers: unknown[] } }>(client: T): T & { inbox: { extension: string; payload: any }[] } {
+  const inbox: { extension: string; payload: any }[] = [];
+  client.provider.messageHandlers[MESSAGE_ACK] = () => {};
+  client.provider.messageHandlers[MESSAGE_PRIVATE] = (_e: unknown, d: decoding.Decoder) => {
+    const body = readPrivateBody(d);
+    if (body) inbox.push(body);
+  };
+  return Object.assign(client, { inbox });
 }
