@@ -1,0 +1,73 @@
+/**
+ * Access changes across servers: two servers on one Postgres store with a Redis bus. A person who
+ * joined on server A and is connected to server B is revoked on A: B closes their socket with
+ * CLOSE.revoked within 1 s. A role change made on A applies in place on B.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../server/config.ts';
+import { openRedisBus } from '../../server/fanout/redis.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { openPostgresStore } from '../../server/persistence/postgres.ts';
+import { createPlanRoom } from '../../server/plans.ts';
+import { startPlenary, type PlenaryServer } from '../../server/server.ts';
+import { CLOSE } from '../../shared/protocol.ts';
+import { accept, invite, revokePerson, setRole, withInbox } from '../helpers/access.ts';
+import { connectClient, nextClose, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { tempDataDir, tokenFor } from '../helpers/server.ts';
+import { dropSchemas, ensurePostgres, ensureRedis, PG_URL, REDIS_URL } from '../helpers/services.ts';
+
+const schema = `plenary_access_multi_${process.pid}_${Date.now().toString(36)}`;
+const toClose: (() => Promise<void>)[] = [];
+const clients: TestClient[] = [];
+let servers: PlenaryServer[] = [];
+
+beforeAll(async () => {
+  await ensurePostgres();
+  await ensureRedis();
+  const dataDir = tempDataDir();
+  for (let i = 0; i < 2; i++) {
+    const store = await openPostgresStore(PG_URL, { schema });
+    const bus = await openRedisBus(REDIS_URL, `plenary-access-test-${process.pid}:`);
+    const s = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, PLENARY_SECRET: 'multi-server-access-secret-0123456789' }), { store, bus, log: createLogger('warn') });
+    servers.push(s);
+    toClose.push(async () => {
+      await s.close();
+      await store.close();
+      await bus.close();
+    });
+  }
+});
+afterAll(async () => {
+  clients.forEach((c) => c.destroy());
+  for (const close of toClose.reverse()) await close();
+  servers = [];
+  await dropSchemas([schema]);
+});
+
+const base = (s: PlenaryServer) => `http://127.0.0.1:${s.port}`;
+
+describe('access across servers', () => {
+  it('revoked on one server, closed on the other within 1 s; role changes follow too', async () => {
+    const [a, b] = servers;
+    const room = await createPlanRoom(a.store, { name: 'Two servers' }, 'test');
+    const admin = tokenFor(a.secret)(`${room}/*`, 'admin', 'Admin', 86_400);
+    const { code } = await invite(base(a), room, admin, { role: 'editor' });
+    const ana = await accept(base(a), code, 'Ana');
+    const bo = await accept(base(a), code, 'Bo');
+    const onB = connectClient(`ws://127.0.0.1:${b.port}/sync`, room, ana.token);
+    const boOnB = withInbox(connectClient(`ws://127.0.0.1:${b.port}/sync`, room, bo.token, { ack: true }));
+    clients.push(onB, boOnB);
+    await Promise.all([waitForSync(onB), waitForSync(boOnB)]);
+
+    await setRole(base(a), room, admin, bo.person.id, 'viewer');
+    await waitFor(() => boOnB.inbox.some((m) => m.extension === 'access' && m.payload.role === 'viewer'), 'Bo told on B', 1_000);
+    expect([...b.sync.connections].find((c) => c.author === bo.person.id)?.canWrite).toBe(false);
+
+    const closed = nextClose(onB, 3_000);
+    const started = Date.now();
+    await revokePerson(base(a), room, admin, ana.person.id);
+    expect((await closed).code).toBe(CLOSE.revoked.code);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(boOnB.provider.wsconnected).toBe(true);
+  });
+});
