@@ -148,7 +148,7 @@ describe('plan page', () => {
     expect(await vera.locator('tbody input[data-field="title"]').first().isDisabled()).toBe(true);
     expect(await vera.locator('tbody select').first().isDisabled()).toBe(true);
     expect(await vera.getByText('View only', { exact: true }).isVisible()).toBe(true);
-    expect(await vera.getByRole('button', { name: 'Share' }).count()).toBe(0);
+    expect(await vera.getByRole('button', { name: 'People' }).count()).toBe(0);
     await screenshot(vera, 'plan-viewer-light');
   });
 
@@ -169,22 +169,25 @@ describe('plan page', () => {
     await page.close();
   });
 
-  test('an admin shares a viewer link and it opens read-only', async () => {
-    const admin = await openPlan(server.token(room, 'admin', 'Alan Admin'));
+  test('an admin invites a viewer and the invitation opens read-only', async () => {
+    const admin = await openPlan(server.token(room, 'admin', 'Alan Admin', 40 * 86_400));
     await waitForConnection(admin, 'connected');
-    await admin.getByRole('button', { name: 'Share' }).click();
-    await admin.getByLabel(/viewer/).check();
-    await admin.getByLabel('Link expires after').selectOption({ label: '30 days' });
-    await admin.getByRole('button', { name: 'Create link' }).click();
-    const link = admin.getByLabel(/Link for a/);
+    await admin.getByRole('button', { name: 'People' }).click();
+    await admin.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await admin.getByLabel('Expires after').selectOption({ label: '30 days' });
+    await admin.getByRole('button', { name: 'Create invitation' }).click();
+    const link = admin.getByLabel(/Invitation for a/);
     await link.waitFor({ timeout: 5_000 });
     const url = await link.inputValue();
-    expect(url).toContain(`/p/${room}?token=`);
+    expect(url).toMatch(/\/join\/[A-Za-z0-9_-]+$/);
     await screenshot(admin, 'share-dialog-light');
     await admin.keyboard.press('Escape');
 
     const shared = await admin.context().newPage();
     await shared.goto(url);
+    await shared.getByLabel('Your name').fill('Vic Viewer');
+    await shared.getByRole('button', { name: 'Join the plan' }).click();
+    await shared.waitForURL(`${server.url}/p/${room}`, { timeout: 10_000 });
     await waitForConnection(shared, 'connected');
     expect(await shared.getByLabel('New card').isDisabled()).toBe(true);
     await shared.close();

@@ -24,13 +24,16 @@ export class ApiError extends Error {
   }
 }
 
-export async function requestJson<T>(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<T> {
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** `token` null: an unauthenticated request (an invitation code is its own secret). */
+export async function requestJson<T>(method: Method, path: string, token: string | null, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers: {
-        Authorization: `Bearer ${token}`,
+        ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
       },
@@ -40,6 +43,7 @@ export async function requestJson<T>(method: 'GET' | 'POST', path: string, token
   } catch {
     throw new ApiError(0, 'unreachable', 'The server cannot be reached.');
   }
+  // 204 and other empty answers are fine: callers of such routes do not read the body.
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const err = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};

@@ -1,17 +1,16 @@
 /**
- * Plenary's HTTP API as typed functions (contract: GET /api/session, POST /api/plans,
- * POST /api/plans/<room>/share). Answers are checked before use: a proxy or an older server may
+ * Plenary's HTTP API as typed functions (contract: GET /api/session, POST /api/plans; people and
+ * access are in access.ts). Answers are checked before use: a proxy or an older server may
  * answer with something else, and a wrong shape should fail here, not deep in a component.
  */
 import { isRole, type Role } from '$shared/protocol.ts';
+import { readAccepted, type PersonRef } from './access.ts';
 import { ApiError, requestJson } from './http.ts';
 
-export type Session = { user: { id: string; name: string }; room: string; role: Role; exp: number };
-export type NewPlan = { room: string; token: string; url: string };
-export type ShareLink = { token: string; url: string; exp: number };
-
-export const EXPIRY_DAYS = [1, 7, 30, 365] as const;
-export type ExpiryDays = (typeof EXPIRY_DAYS)[number];
+/** `personal`: a session from an invitation (the server binds name and presence to it). */
+export type Session = { user: { id: string; name: string }; room: string; role: Role; exp: number; personal?: boolean };
+/** `person` and `exp`: the creator's personal admin session, when the server makes one. */
+export type NewPlan = { room: string; token: string; url: string; person?: PersonRef; exp?: number };
 
 function malformed(what: string): never {
   throw new ApiError(502, 'bad-response', `The server sent an unexpected ${what} answer.`);
@@ -22,7 +21,7 @@ export function readSession(data: unknown): Session | null {
   const user = d?.user as Partial<Session['user']> | undefined;
   if (!d || !user || typeof user.id !== 'string' || typeof user.name !== 'string') return null;
   if (typeof d.room !== 'string' || !isRole(d.role) || typeof d.exp !== 'number') return null;
-  return { user: { id: user.id, name: user.name }, room: d.room, role: d.role, exp: d.exp };
+  return { user: { id: user.id, name: user.name }, room: d.room, role: d.role, exp: d.exp, ...(d.personal === true ? { personal: true } : {}) };
 }
 
 /**
@@ -36,9 +35,10 @@ export async function fetchSession(token: string, room?: string): Promise<Sessio
 }
 
 export async function createPlan(adminToken: string, name: string, timeZone?: string): Promise<NewPlan> {
-  const d = await requestJson<Partial<NewPlan>>('POST', '/api/plans', adminToken, { name, timeZone });
+  const d = await requestJson<Record<string, unknown>>('POST', '/api/plans', adminToken, { name, timeZone });
   if (typeof d?.room !== 'string' || typeof d.token !== 'string' || typeof d.url !== 'string') malformed('new plan');
-  return { room: d.room, token: d.token, url: d.url };
+  const personal = readAccepted({ ...d, exp: d.exp });
+  return { room: d.room, token: d.token, url: d.url, ...(personal ? { person: personal.person, exp: personal.exp } : {}) };
 }
 
 /**
@@ -47,14 +47,4 @@ export async function createPlan(adminToken: string, name: string, timeZone?: st
  */
 export function roomPath(room: string): string {
   return encodeURIComponent(room);
-}
-
-export async function createShareLink(
-  adminToken: string,
-  room: string,
-  share: { role: Role; expiresInDays: ExpiryDays; name?: string }
-): Promise<ShareLink> {
-  const d = await requestJson<Partial<ShareLink>>('POST', `/api/plans/${roomPath(room)}/share`, adminToken, share);
-  if (typeof d?.token !== 'string' || typeof d.url !== 'string' || typeof d.exp !== 'number') malformed('share');
-  return { token: d.token, url: d.url, exp: d.exp };
 }

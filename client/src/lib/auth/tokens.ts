@@ -45,6 +45,15 @@ export function takeToken(room: string, url: URL): { token: string | null; clean
   return { token: read(sessionStorage, tokenKey(room)), cleanUrl: null };
 }
 
+/**
+ * Forgets this tab's link token for a room (and its cached session): after accepting an
+ * invitation the personal session must win over an old `?token=` link opened in the same tab.
+ */
+export function forgetTabToken(room: string): void {
+  write(sessionStorage, tokenKey(room), null);
+  write(sessionStorage, sessionKey(room), null);
+}
+
 /** The last session learned for this room's token, so a reload while offline still knows the role. */
 export function cachedSession(room: string): Session | null {
   const raw = read(sessionStorage, sessionKey(room));

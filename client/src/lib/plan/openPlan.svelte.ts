@@ -70,12 +70,13 @@ export class OpenPlan {
     if (session.role === 'admin') rememberAdminToken(this.token);
     // The presence may not exist yet during construction; #identify runs again right after.
     if (!this.presence) return;
+    // A live role change re-announces the same person: presence is refreshed, the editor kept.
+    this.presence.identify(session.user.id, session.user.name, session.personal === true);
     if (this.editing?.editor.actor === session.user.id) return;
     this.editing?.undo.destroy();
     const editor = createEditor(session.user.id, 'user', this.connection.now);
     const doc = this.connection.room.doc;
     this.editing = { editor, actions: createCardActions(doc, editor), undo: new UndoHistory(doc, editor) };
-    this.presence.identify(session.user.id, session.user.name);
   }
 
   destroy(): void {

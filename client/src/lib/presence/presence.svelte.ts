@@ -20,16 +20,23 @@ export class Presence {
     this.#refresh();
   }
 
-  /** Called once the session says who we are; the stored name wins over the token's. */
-  identify(userId: string, tokenName: string): void {
+  /** A personal session's name is the person's own (the server binds presence to it): not editable here. */
+  fixedName = $state(false);
+
+  /**
+   * Called once the session says who we are. For a shared link token the stored name wins over
+   * the token's; for a personal session (`personal`) the session's name is who we are.
+   */
+  identify(userId: string, tokenName: string, personal = false): void {
     this.#userId = userId;
-    this.name = storedName() ?? (cleanName(tokenName) || 'Anonymous');
+    this.fixedName = personal;
+    this.name = personal ? cleanName(tokenName) || 'Anonymous' : (storedName() ?? (cleanName(tokenName) || 'Anonymous'));
     this.#publish();
   }
 
   rename(name: string): void {
     const clean = cleanName(name);
-    if (!clean) return;
+    if (!clean || this.fixedName) return;
     this.name = clean;
     storeName(clean);
     this.#publish();

@@ -168,7 +168,7 @@ export class OpenRetro {
   #identify(session: Session): void {
     if (!this.presence) return;
     if (this.editor?.actor !== session.user.id) this.editor = createEditor(session.user.id, 'user', this.connection.now);
-    this.presence.identify(session.user.id, session.user.name);
+    this.presence.identify(session.user.id, session.user.name, session.personal === true);
   }
 
   destroy(): void {

@@ -4,14 +4,20 @@
  * plain modules beside it (status.ts, pending.ts, clock.ts); this file only listens and stores.
  */
 import type { WebsocketProvider } from 'y-websocket';
-import { describeClose, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
+import { CLOSE, describeClose, isRole, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
 import { ApiError } from '../api/http.ts';
 import { fetchSession, type Session } from '../api/plenary.ts';
+import { forgetPersonalSession, personalSession, updateStoredRole } from '../auth/personal.ts';
 import { cachedSession, cacheSession } from '../auth/tokens.ts';
+import { planOfRetro } from '$shared/retro/rooms.ts';
+import { privateChannel } from './private.ts';
 import { ServerClock } from './clock.ts';
 import { PendingEdits } from './pending.ts';
 import { openRoom, type Room } from './provider.ts';
 import { connectionState, describeSaving, PROBE_AFTER_FAILURES, type ConnectionFacts } from './status.ts';
+
+/** The server's private-message channel for live access changes (a role changed by an admin). */
+export const ACCESS_EXTENSION = 'access';
 
 export class Connection {
   readonly room: Room;
@@ -30,6 +36,8 @@ export class Connection {
   synced = $state(false);
   /** Who the token says we are; the cached copy first, so a reload while offline still knows. */
   session = $state<Session | null>(null);
+  /** An admin revoked this person or their invitation (close 4434, or `revoked` from the API). */
+  revoked = $state(false);
 
   readonly state = $derived(connectionState(this.#facts));
   readonly refusal = $derived(this.#facts.refusal);
@@ -60,7 +68,27 @@ export class Connection {
     };
 
     this.#listen(provider);
+    this.#cleanup.push(privateChannel(provider, ACCESS_EXTENSION).listen((m) => this.#access(m)));
     void this.#probe();
+  }
+
+  /** The plan whose personal session this room uses (a retro uses its plan's). */
+  get #plan(): string {
+    return planOfRetro(this.roomName) ?? this.roomName;
+  }
+
+  /**
+   * `{ type: 'access', role }`: an admin changed our role and the server already applies it to
+   * this socket, so the UI follows at once (a downgraded editor's controls turn read-only).
+   */
+  #access(message: unknown): void {
+    const m = message as { type?: unknown; role?: unknown } | null;
+    if (m?.type !== 'access' || !isRole(m.role) || !this.session || this.session.role === m.role) return;
+    const session = { ...this.session, role: m.role };
+    this.session = session;
+    cacheSession(this.roomName, session);
+    if (personalSession(this.#plan)?.token === this.token) updateStoredRole(this.#plan, m.role);
+    this.onSession(session);
   }
 
   #listen(provider: WebsocketProvider): void {
@@ -84,6 +112,7 @@ export class Connection {
     };
     // y-websocket 3.1 stops reconnecting on 4400–4499 and says so with 'closed'.
     const onClosed = ({ code, reason }: { code: number; reason: string }) => {
+      if (code === CLOSE.revoked.code) return this.#revoke();
       this.#refuse(describeClose(code)?.reason ?? (reason || `connection closed (${code})`));
     };
     const onOnline = () => {
@@ -121,7 +150,8 @@ export class Connection {
       this.onSession(session);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      if (err.refused) this.#refuse(err.message);
+      if (err.code === 'revoked') this.#revoke();
+      else if (err.refused) this.#refuse(err.message);
       else if (!this.#facts.socketOpen) this.#facts.unreachable = true;
     }
   }
@@ -129,6 +159,13 @@ export class Connection {
   #refuse(reason: string): void {
     this.#facts.refusal = reason;
     this.room.provider.disconnect();
+  }
+
+  /** A revoked session can never work again: stop, and let this browser forget it. */
+  #revoke(): void {
+    this.revoked = true;
+    if (personalSession(this.#plan)?.token === this.token) forgetPersonalSession(this.#plan);
+    this.#refuse(CLOSE.revoked.reason);
   }
 
   /** Try again after a refusal, e.g. once the person has a new link. */

@@ -1,0 +1,181 @@
+/**
+ * The People panel in real Chromium against a real server: an admin creates an invitation (the
+ * link shown once, with Copy), a person joins with it in another browser context, the admin sees
+ * them online, downgrades them from editor to viewer (their edit controls turn read-only at once),
+ * revokes them (their page says so within about a second and stops reconnecting), reads the audit
+ * list, and revokes the invitation. Screenshots of each tab in light and dark.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForConnection } from '../helpers/browser.ts';
+import { listPeople } from '../helpers/invitations.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let room: string;
+let adminToken: string;
+const contexts: BrowserContext[] = [];
+
+async function context(): Promise<BrowserContext> {
+  const c = await newContext(browser);
+  contexts.push(c);
+  return c;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, `${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  server = await startServer();
+  room = await server.createPlan('Steering Q3');
+  adminToken = server.token(room, 'admin', 'Alan Admin', 24 * 3600);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.stop().catch(() => {});
+});
+
+describe('people panel', () => {
+  let admin: Page;
+  let panel: Locator;
+  let eddie: Page;
+  let url: string;
+
+  const tab = (name: string) => panel.getByRole('tab', { name: new RegExp(`^${name}`) });
+
+  test('an admin creates an invitation: the link is shown once, with Copy, and listed', async () => {
+    const c = await context();
+    await c.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    admin = await c.newPage();
+    await admin.goto(`${server.url}/p/${room}?token=${encodeURIComponent(adminToken)}`);
+    await waitForConnection(admin, 'connected');
+    await admin.getByRole('button', { name: 'People' }).click();
+    panel = admin.getByRole('dialog', { name: 'People and access' });
+    await panel.waitFor({ timeout: 5_000 });
+    expect(await tab('Invitations').getAttribute('aria-selected')).toBe('true');
+
+    // Never wider than the admin: every role up to admin is offered, no more.
+    const roles = await panel.getByLabel('Role', { exact: true }).locator('option').allTextContents();
+    expect(roles).toEqual(['Viewer', 'Editor', 'Facilitator', 'Admin']);
+    await panel.getByLabel('Role', { exact: true }).selectOption('editor');
+    await panel.getByLabel('Can be used').selectOption({ label: '5 times' });
+    await panel.getByLabel(/^Label/).fill('Steering group chat');
+    await panel.getByRole('button', { name: 'Create invitation' }).click();
+
+    const link = panel.getByLabel(/^Invitation for an editor/);
+    await link.waitFor({ timeout: 5_000 });
+    url = await link.inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/join/[A-Za-z0-9_-]{20,}$`));
+    await panel.getByRole('button', { name: 'Copy', exact: true }).click();
+    await panel.getByText('Link copied.').waitFor({ timeout: 5_000 });
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(url);
+
+    const row = panel.locator('tr[data-invitation]').filter({ hasText: 'Steering group chat' });
+    await row.waitFor({ timeout: 5_000 });
+    expect((await row.textContent())?.replace(/\s+/g, ' ')).toMatch(/editor.*0 of 5.*Active/i);
+    await shoot(admin, 'people-invitations');
+  });
+
+  test('a person joins; the admin sees them online in People', async () => {
+    eddie = await (await context()).newPage();
+    await eddie.goto(url);
+    await eddie.getByLabel('Your name').fill('Eddie Editor');
+    await eddie.getByRole('button', { name: 'Join the plan' }).click();
+    await eddie.waitForURL(`${server.url}/p/${room}`, { timeout: 10_000 });
+    await waitForConnection(eddie, 'connected');
+    expect(await eddie.getByLabel('New card').isDisabled()).toBe(false);
+
+    await tab('People').click();
+    const row = panel.locator('tr[data-person]').filter({ hasText: 'Eddie Editor' });
+    // The panel re-reads every few seconds; "Online" appears once the server counts the socket.
+    await row.filter({ hasText: 'Online' }).waitFor({ timeout: 10_000 });
+    expect(await panel.getByLabel('Role of Eddie Editor').inputValue()).toBe('editor');
+    await expect(panel.locator('tr[data-invitation]').count()).resolves.toBe(0);
+    await shoot(admin, 'people-people');
+  });
+
+  test('downgrading an editor to viewer turns their edit controls read-only at once', async () => {
+    const started = Date.now();
+    await panel.getByLabel('Role of Eddie Editor').selectOption('viewer');
+    await eddie.getByText('View only', { exact: true }).first().waitFor({ timeout: 3_000 });
+    await expect.poll(() => eddie.getByLabel('New card').isDisabled(), { timeout: 3_000 }).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The socket stayed open: the change applied in place, not by a reconnect.
+    await waitForConnection(eddie, 'connected', 1_000);
+    expect((await listPeople(server.url, adminToken, room)).find((p) => p.name === 'Eddie Editor')?.role).toBe('viewer');
+    await screenshot(eddie, 'people-downgraded-light');
+  });
+
+  test('revoking a person shows "revoked" on their page within about a second, with no reconnect loop', async () => {
+    const row = panel.locator('tr[data-person]').filter({ hasText: 'Eddie Editor' });
+    await row.getByRole('button', { name: 'Revoke access of Eddie Editor' }).click();
+    // Asked twice, in place; focus is on Cancel, the safe choice.
+    const confirm = row.getByRole('button', { name: 'Revoke access' });
+    await confirm.waitFor({ timeout: 2_000 });
+    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await shoot(admin, 'people-revoke-confirm');
+    const started = Date.now();
+    await confirm.click();
+    const notice = eddie.locator('[role=alert][data-revoked]');
+    await notice.waitFor({ timeout: 1_500 });
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1_500);
+    expect(await notice.textContent()).toContain('Your access to this plan was revoked');
+    await waitForConnection(eddie, 'refused', 1_000);
+    // This browser forgets the dead session, so the landing page no longer lists the plan.
+    expect(await eddie.evaluate((r) => localStorage.getItem(`plenary:person:${r}`), room)).toBeNull();
+    await screenshot(eddie, 'people-revoked-light');
+    // No reconnect: it stays refused.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await waitForConnection(eddie, 'refused', 500);
+
+    await row.filter({ hasText: 'Revoked' }).waitFor({ timeout: 5_000 });
+    expect(await row.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
+  });
+
+  test('the audit list says who joined, whose role changed, who was revoked, and by whom', async () => {
+    await tab('History').click();
+    const list = panel.getByRole('list', { name: 'Access history, newest first' });
+    await list.waitFor({ timeout: 5_000 });
+    await list.locator('li[data-action=revoked]').waitFor({ timeout: 5_000 });
+    const items = (await list.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(items[0]).toMatch(/^⊘ Alan Admin revoked Eddie Editor’s access/);
+    expect(items.some((t) => /Alan Admin changed Eddie Editor’s role from editor to viewer/.test(t))).toBe(true);
+    expect(items.some((t) => /Eddie Editor joined/.test(t))).toBe(true);
+    expect(items.some((t) => /Alan Admin created an invitation for editors \(“Steering group chat”\)/.test(t))).toBe(true);
+    await shoot(admin, 'people-history');
+  });
+
+  test('revoking the invitation is asked twice and the link stops working', async () => {
+    await tab('Invitations').click();
+    const row = panel.locator('tr[data-invitation]').filter({ hasText: 'Steering group chat' });
+    await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    expect(await row.textContent()).toContain('Active');
+    await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).click();
+    await row.getByRole('button', { name: 'Revoke invitation', exact: true }).click();
+    await row.filter({ hasText: 'Revoked' }).waitFor({ timeout: 5_000 });
+
+    const late = await (await context()).newPage();
+    await late.goto(url);
+    await late.getByRole('heading', { name: 'This invitation was revoked' }).waitFor({ timeout: 5_000 });
+  });
+
+  test('people without admin rights see no People button', async () => {
+    const page = await (await context()).newPage();
+    await page.goto(`${server.url}/p/${room}?token=${encodeURIComponent(server.token(room, 'facilitator', 'Fay'))}`);
+    await waitForConnection(page, 'connected');
+    expect(await page.getByRole('button', { name: 'People' }).count()).toBe(0);
+  });
+});
