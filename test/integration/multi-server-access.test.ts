@@ -1,7 +1,8 @@
 /**
  * Access changes across servers: two servers on one Postgres store with a Redis bus. A person who
  * joined on server A and is connected to server B is revoked on A: B closes their socket with
- * CLOSE.revoked within 1 s. A role change made on A applies in place on B.
+ * CLOSE.revoked within 1 s. A role change made on A applies in place on B. A client id claimed on A
+ * (its owner learnt by B with the update on the bus) is refused to another person on B.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../server/config.ts';
@@ -10,7 +11,11 @@ import { createLogger } from '../../server/observability/logger.ts';
 import { openPostgresStore } from '../../server/persistence/postgres.ts';
 import { createPlanRoom } from '../../server/plans.ts';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
-import { CLOSE } from '../../shared/protocol.ts';
+import * as Y from 'yjs';
+import { addCard, cards } from '../../shared/doc/cards.ts';
+import { createEditor } from '../../shared/doc/origin.ts';
+import { CLOSE, encodeSyncUpdate } from '../../shared/protocol.ts';
+import { connectRaw } from '../helpers/raw.ts';
 import { accept, invite, revokePerson, setRole, withInbox } from '../helpers/access.ts';
 import { connectClient, nextClose, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { tempDataDir, tokenFor } from '../helpers/server.ts';
@@ -69,5 +74,31 @@ describe('access across servers', () => {
     expect((await closed).code).toBe(CLOSE.revoked.code);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(boOnB.provider.wsconnected).toBe(true);
+  });
+
+  it('a client id claimed on one server is refused to another person on the other', async () => {
+    const [a, b] = servers;
+    const room = await createPlanRoom(a.store, { name: 'Owners across servers' }, 'test');
+    const admin = tokenFor(a.secret)(`${room}/*`, 'admin', 'Admin', 86_400);
+    const { code } = await invite(base(a), room, admin, { role: 'editor' });
+    const ana = await accept(base(a), code, 'Ana');
+    const cy = await accept(base(a), code, 'Cy');
+    // Cy is on B first, so B has the room resident before Ana's claim is made on A.
+    const cyOnB = connectClient(`ws://127.0.0.1:${b.port}/sync`, room, cy.token);
+    const anaOnA = connectClient(`ws://127.0.0.1:${a.port}/sync`, room, ana.token);
+    clients.push(cyOnB, anaOnA);
+    await Promise.all([waitForSync(cyOnB), waitForSync(anaOnA)]);
+    addCard(anaOnA.doc, createEditor(ana.person.id), { title: 'Ana on A', status: 'todo', rank: 'a' });
+    await waitFor(() => cards.list(cyOnB.doc).length === 1, 'Ana’s card reaches B');
+    // Cy forges an edit under Ana's client id at its next clock, on B.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(cyOnB.doc));
+    const before = Y.encodeStateVector(forged);
+    forged.clientID = anaOnA.doc.clientID;
+    addCard(forged, createEditor(cy.person.id), { title: 'Cy as Ana', status: 'todo', rank: 'b' });
+    const raw = await connectRaw(`ws://127.0.0.1:${b.port}/sync`, room, cy.token);
+    raw.send(encodeSyncUpdate(Y.encodeStateAsUpdate(forged, before)));
+    forged.destroy();
+    expect((await raw.waitClose(3_000)).code).toBe(CLOSE.clientIdTaken.code);
   });
 });
