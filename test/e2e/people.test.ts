@@ -110,6 +110,8 @@ describe('people panel', () => {
     await panel.getByLabel('Role of Eddie Editor').selectOption('viewer');
     await eddie.getByText('View only', { exact: true }).first().waitFor({ timeout: 3_000 });
     await expect.poll(() => eddie.getByLabel('New card').isDisabled(), { timeout: 3_000 }).toBe(true);
+    // Said to a screen reader too, not only shown.
+    expect(await eddie.getByRole('status').filter({ hasText: 'An admin changed your role to viewer.' }).count()).toBe(1);
     expect(Date.now() - started).toBeLessThan(3_000);
     // The socket stayed open: the change applied in place, not by a reconnect.
     await waitForConnection(eddie, 'connected', 1_000);

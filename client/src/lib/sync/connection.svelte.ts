@@ -38,6 +38,8 @@ export class Connection {
   session = $state<Session | null>(null);
   /** An admin revoked this person or their invitation (close 4434, or `revoked` from the API). */
   revoked = $state(false);
+  /** The last live access change, in words ("An admin made you a viewer."), for a status region. */
+  accessNotice = $state('');
 
   readonly state = $derived(connectionState(this.#facts));
   readonly refusal = $derived(this.#facts.refusal);
@@ -78,13 +80,17 @@ export class Connection {
   }
 
   /**
-   * `{ type: 'access', role }`: an admin changed our role and the server already applies it to
-   * this socket, so the UI follows at once (a downgraded editor's controls turn read-only).
+   * `{ type: 'access', role, name }`: an admin changed our role (or name) and the server already
+   * applies it to this socket, so the UI follows at once (a downgraded editor's controls turn
+   * read-only).
    */
   #access(message: unknown): void {
-    const m = message as { type?: unknown; role?: unknown } | null;
-    if (m?.type !== 'access' || !isRole(m.role) || !this.session || this.session.role === m.role) return;
-    const session = { ...this.session, role: m.role };
+    const m = message as { type?: unknown; role?: unknown; name?: unknown } | null;
+    if (m?.type !== 'access' || !isRole(m.role) || !this.session) return;
+    const name = typeof m.name === 'string' && m.name ? m.name : this.session.user.name;
+    if (this.session.role === m.role && this.session.user.name === name) return;
+    if (this.session.role !== m.role) this.accessNotice = `An admin changed your role to ${m.role}.`;
+    const session = { ...this.session, role: m.role, user: { ...this.session.user, name } };
     this.session = session;
     cacheSession(this.roomName, session);
     if (personalSession(this.#plan)?.token === this.token) updateStoredRole(this.#plan, m.role);
