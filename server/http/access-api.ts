@@ -192,6 +192,11 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
     const v = presented ? verifyToken(deps.secret, presented) : null;
     const existing = v?.ok ? await people.livePerson(v.claims, inv.plan) : null;
     if (existing) return c.json(answer(await sessionFor(store, deps.secret, existing, inv.scope, inv.sessionUntil, now()), inv.plan));
+    // A browser whose person was revoked does not come back in as someone new through the same link.
+    if (v?.ok && v.claims.sid !== undefined) {
+      const was = await store.getPerson(v.claims.sub);
+      if (was && was.plan === inv.plan && was.revokedAt !== null) throw new HttpError(401, 'revoked', 'your access to this plan was revoked');
+    }
 
     let name = cleanName(b.name);
     let memberId: string | null = inv.memberId;

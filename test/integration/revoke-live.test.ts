@@ -50,6 +50,9 @@ describe('revocation on live sockets', () => {
     const session = await api(server.url, 'GET', `/api/session?room=${room}`, ana.token);
     expect(session).toMatchObject({ status: 401, json: { error: 'revoked' } });
     expect(b.provider.wsconnected).toBe(true);
+    // The same browser opening the group link again does not come back in as someone new.
+    const again = await api(server.url, 'POST', `/api/invitations/${code}/accept`, ana.token, { name: 'Ana' });
+    expect(again).toMatchObject({ status: 401, json: { error: 'revoked' } });
   });
 
   it('revoking the invitation revokes everyone who joined through it, live', async () => {
