@@ -183,7 +183,12 @@ export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
         }
         const own = index.find({ client, clock: c });
         if (!own) {
-          roots.add(UNKNOWN);
+          // A client the document has never seen, deleting its own items that are still on their
+          // way (a page that edited before its socket opened: the sync step 2 right after carries
+          // them). Yjs keeps such a deletion pending; it can only ever hit that client's items.
+          // Anything else (the server's own client, a known client's future clocks) could
+          // pre-delete what the server writes later in a restricted root: unknown.
+          roots.add(known === 0 && client !== doc.clientID ? GONE : UNKNOWN);
           break;
         }
         c = own.id.clock + own.length;
