@@ -157,6 +157,11 @@ describe('people panel', () => {
     expect(items.some((t) => /Eddie Editor joined/.test(t))).toBe(true);
     expect(items.some((t) => /Alan Admin created an invitation for editors \(“Steering group chat”\)/.test(t))).toBe(true);
     await shoot(admin, 'people-history');
+    // The tabs follow the WAI-ARIA pattern: arrow keys move between them.
+    await tab('History').focus();
+    await admin.keyboard.press('ArrowLeft');
+    expect(await tab('People').getAttribute('aria-selected')).toBe('true');
+    expect(await admin.evaluate(() => document.activeElement?.id)).toBe('people-tab-people');
   });
 
   test('revoking the invitation is asked twice and the link stops working', async () => {
@@ -165,6 +170,12 @@ describe('people panel', () => {
     await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();
     expect(await row.textContent()).toContain('Active');
+    // Escape takes the question back, keeps the dialog open, and returns focus to the button.
+    await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).click();
+    await admin.keyboard.press('Escape');
+    await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).waitFor({ timeout: 2_000 });
+    expect(await panel.isVisible()).toBe(true);
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Revoke invitation Steering group chat');
     await row.getByRole('button', { name: 'Revoke invitation Steering group chat' }).click();
     await row.getByRole('button', { name: 'Revoke invitation', exact: true }).click();
     await row.filter({ hasText: 'Revoked' }).waitFor({ timeout: 5_000 });
