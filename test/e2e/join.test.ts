@@ -67,7 +67,8 @@ beforeAll(async () => {
   addMember(doc, ed, { name: 'Dorothy Vaughan', ...hours }, 'm-dv');
   await storeNewRoom(server.server.store, room, 'plan', doc, 'setup');
   doc.destroy();
-  adminToken = server.token(room, 'admin', 'Alan Admin');
+  // Scope `<plan>/*`: invitations it mints cover the plan's retros too.
+  adminToken = server.token(`${room}/*`, 'admin', 'Alan Admin');
   browser = await launchBrowser();
 }, 120_000);
 
@@ -198,6 +199,22 @@ describe('joining through an invitation', () => {
     const stranger = await (await context()).newPage();
     await stranger.goto(`${server.url}/p/${room}`);
     await stranger.getByRole('heading', { name: 'This plan needs an invitation' }).waitFor({ timeout: 5_000 });
+  });
+
+  test("a plan's retro opens with the plan's personal session", async () => {
+    const res = await fetch(`${server.url}/api/plans/${room}/retros`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Sprint 1 retro', template: 'start-stop-continue', anonymous: true })
+    });
+    expect(res.status).toBe(201);
+    const { room: retro } = (await res.json()) as { room: string };
+    const page = await ada.context().newPage();
+    await page.goto(`${server.url}/p/${retro}`);
+    await waitForConnection(page, 'connected');
+    await page.getByRole('heading', { level: 1, name: 'Sprint 1 retro' }).waitFor({ timeout: 10_000 });
+    await expect(page.getByText('You are Ada Lovelace').isVisible()).resolves.toBe(true);
+    await page.close();
   });
 
   test('a personal invitation names its member', async () => {
