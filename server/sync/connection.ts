@@ -136,6 +136,11 @@ export class Connection implements Peer {
     }
   }
 
+  /** A person's session from the access registry (not an operator token). */
+  get personal(): boolean {
+    return this.claims.sid !== undefined;
+  }
+
   send(frame: Uint8Array): void {
     if (this.closed) return;
     // A peer that cannot keep up is closed rather than buffered without bound.

@@ -39,6 +39,8 @@ export interface Peer {
   readonly role: Role;
   /** Display name from the token. */
   readonly name: string;
+  /** A person's session (from an invitation), whose name presence must show. */
+  readonly personal?: boolean;
   readonly wantsAck: boolean;
   send(frame: Uint8Array): void;
   close(name: ProtocolError['close'], detail?: string): void;
@@ -71,10 +73,11 @@ export type RoomHooks = {
 };
 
 /**
- * Who presence must say a peer is: always the session's user id; the display name too, except on
- * an old group share link (subject `share-…`), whose visitors name themselves.
+ * Who presence must say a peer is: always the session's user id; the display name too when the
+ * session is a person's (issued by accepting an invitation). Operator tokens (`npm run token`)
+ * carry no person, so their holder names themselves, under their own id.
  */
-const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.author.startsWith('share-') ? null : peer.name });
+const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.personal ? peer.name : null });
 
 /** How long after a load the validation copy is built, unless a write needs it sooner. */
 const SHADOW_WARM_MS = 1_000;

@@ -92,7 +92,7 @@ describe('hostile JSON and caps', () => {
     expect((await c.waitClose()).code).toBe(CLOSE.privateRate.code);
   });
 
-  it('presence says who the session is: a forged user id and name are replaced', async () => {
+  it('presence says who the token is: a forged user id is replaced (an operator token names itself; personal sessions: forged-presence.test.ts)', async () => {
     const watcher = connectClient(server.wsUrl, room, server.token(room, 'admin', 'Admin'));
     clients.push(watcher);
     await waitForSync(watcher);
@@ -105,7 +105,7 @@ describe('hostile JSON and caps', () => {
       return state?.user;
     }, 'the forger presence');
     expect(seen.id).toBe('u-vic');
-    expect(seen.name).toBe('Vic');
+    expect(seen.name).toBe('Ada');
     expect(seen.color).toBe('#123456');
   });
 
