@@ -13,8 +13,12 @@
  *   5. server RSS: idle, 50 rooms loaded, 30 s after every client left
  *   6. ack latency at ~1,000 updates/s (clients connect with ?ack=1)
  *
- * Environment: BENCH_ONLY=plenary|reference runs one side; BENCH_CPU_PROF=<dir> runs the servers
- * under `node --cpu-prof` and writes their profiles there.
+ * Then the sections, each its own script and servers (sections.ts): the per-update budget
+ * (update-budget.ts) and the chaos run (chaos.ts); their reports go under `sections`.
+ *
+ * Environment: BENCH_ONLY=plenary|reference runs one side (BENCH_ONLY=sections: neither, only the
+ * sections); BENCH_SECTIONS=budget,chaos picks the sections (empty: none); BENCH_CPU_PROF=<dir> runs
+ * the servers under `node --cpu-prof` and writes their profiles there.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +33,7 @@ import { appendsBetween, readPlenaryMetrics, type PlenaryMetrics } from './serve
 import { killAllChildren, phaseMeter, progress, ROOT, sleep, waitForQuiet } from './proc.ts';
 import { preparePlenaryData, startPlenaryServer, startReferenceServer, type BenchServer } from './servers.ts';
 import { compactJson, compare, targets } from './report.ts';
+import { runSections, sectionsTimeoutMs } from './sections.ts';
 import { round, summarize } from './stats.ts';
 import type { Target } from './load-client.ts';
 
@@ -51,8 +56,8 @@ const CONFIG = {
   bigCards: 5_000,
   joiners: 20,
   rssAfterSeconds: 30,
-  /** Everything is killed after this, whatever state the run is in. */
-  hardTimeoutMs: 8 * 60_000
+  /** Everything is killed after this, whatever state the run is in (8 min, plus the sections' own limits). */
+  hardTimeoutMs: 8 * 60_000 + sectionsTimeoutMs()
 };
 
 const MiB = 1024 * 1024;
@@ -443,8 +448,11 @@ async function main(): Promise<void> {
     };
     progress(`fsync on the data folder: p50 ${machine.fsyncMs.p50} ms, p99 ${machine.fsyncMs.p99} ms`);
     load = await startLoadClient();
-    const plenary = only === 'reference' ? null : await benchPlenary(load, dataDir, profDir);
-    const reference = only === 'plenary' ? null : await benchReference(load, planFile, profDir);
+    const plenary = only === 'reference' || only === 'sections' ? null : await benchPlenary(load, dataDir, profDir);
+    const reference = only === 'plenary' || only === 'sections' ? null : await benchReference(load, planFile, profDir);
+    await load.stop();
+    load = null;
+    const sections = await runSections();
     const report = {
       benchmark: 'plenary load benchmark vs @y/websocket-server 0.1.1',
       date: new Date().toISOString(),
@@ -470,6 +478,7 @@ async function main(): Promise<void> {
       reference,
       ratiosPlenaryOverReference: compare(plenary, reference, CONFIG.fanoutLevels),
       targets: targets(plenary, reference, CONFIG),
+      sections,
       durationSeconds: round((performance.now() - started) / 1000, 1)
     };
     process.stdout.write(compactJson(report) + '\n');
