@@ -53,7 +53,9 @@ const ENV_LIMITS: Record<keyof Limits, string> = {
   privatePerSecond: 'MAX_PRIVATE_PER_SECOND',
   privateBurst: 'MAX_PRIVATE_BURST',
   maxConnectionsPerSession: 'MAX_CONNECTIONS_PER_SESSION',
-  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS'
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
+  stepwiseUpdateBytes: 'STEPWISE_UPDATE_BYTES',
+  applySliceStructs: 'APPLY_SLICE_STRUCTS'
 };
 
 export class ConfigError extends Error {

@@ -121,7 +121,14 @@ export const LIMITS = {
   privateBurst: 60,
   /** Open sync connections per person (token subject) on one server, and per client address. */
   maxConnectionsPerSession: 20,
-  maxConnectionsPerAddress: 200
+  maxConnectionsPerAddress: 200,
+  /**
+   * Updates larger than this are checked and applied across event-loop turns (a few ms each), so
+   * one big import never stalls the other rooms of a server; smaller ones at once.
+   */
+  stepwiseUpdateBytes: 64 * 1024,
+  /** Structs per slice when a large update is applied to the server's document in steps. */
+  applySliceStructs: 2000
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

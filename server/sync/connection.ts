@@ -3,7 +3,7 @@
  * connection with a code from the shared CLOSE table; nothing a client sends can throw past here.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE, jsonBounds, MESSAGE_PRIVATE, parseClientFrame, ProtocolError, type CloseName, type Limits } from '../../shared/protocol.ts';
+import { CLOSE, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, jsonBounds, MESSAGE_PRIVATE, parseClientFrame, ProtocolError, type CloseName, type Limits } from '../../shared/protocol.ts';
 import type { JsonBounds } from '../../shared/bounded-json.ts';
 import type { Claims } from '../auth/token.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -12,6 +12,11 @@ import { TokenBucket } from './rate.ts';
 import type { Peer, Room } from './room.ts';
 
 let nextId = 0;
+
+/** An update with no structs and no deletions. */
+const EMPTY_UPDATE = Uint8Array.of(0, 0);
+/** messageSync, step 1, a 1-byte state vector holding 0 clients. */
+const isStep1ForEverything = (f: Uint8Array) => f.length === 4 && f[0] === 0 && f[1] === 0 && f[2] === 1 && f[3] === 0;
 
 export class Connection implements Peer {
   readonly id = `c${(++nextId).toString(36)}`;
@@ -26,6 +31,9 @@ export class Connection implements Peer {
   /** Frames that arrived while the room was loading; bounded by the rate limits. */
   private queued: Uint8Array[] = [];
   private closed = false;
+  /** Sent the room's stored state before the room was built (see answerEarly). */
+  private answeredEarly = false;
+  private storedParts: readonly Uint8Array[] | null = null;
   private alive = true;
   private readonly messages: TokenBucket;
   private readonly bytes: TokenBucket;
@@ -80,11 +88,35 @@ export class Connection implements Peer {
     this.name = name;
   }
 
+  /**
+   * The room is still being built from its stored parts: if this client asked for everything (a
+   * sync step 1 with an empty state vector, what a fresh page sends), it is answered with the parts
+   * now. Stock clients apply a step 2 and updates whenever they come.
+   */
+  answerEarly(parts: readonly Uint8Array[]): void {
+    if (this.closed || this.room || this.answeredEarly) return;
+    const at = this.queued.findIndex(isStep1ForEverything);
+    // Not asked yet: the question may still come while the room is being built.
+    if (at < 0) {
+      this.storedParts = parts;
+      return;
+    }
+    this.queued.splice(at, 1);
+    this.storedParts = null;
+    this.answeredEarly = true;
+    this.send(encodeSyncStep2(parts[0] ?? EMPTY_UPDATE));
+    for (const part of parts.slice(1)) this.send(encodeSyncUpdate(part));
+  }
+
   /** The room finished loading: join, then replay what arrived meanwhile. */
   attach(room: Room): void {
     if (this.closed) return;
     this.room = room;
+    this.storedParts = null;
     room.join(this);
+    // Answered from the stored parts: what changed since (bus deliveries, the schema upgrade) comes
+    // as the answer to the step 1 it would have sent had it seen the room's loaded state.
+    if (this.answeredEarly && room.loadedStateVector) this.handle(encodeSyncStep1(room.loadedStateVector));
     const queued = this.queued;
     this.queued = [];
     for (const frame of queued) if (!this.closed) this.handle(frame);
@@ -99,7 +131,10 @@ export class Connection implements Peer {
     if (!this.bytes.take(data.length)) return this.close('byteRate');
     const frame = new Uint8Array(data.buffer, data.byteOffset, data.length);
     if (this.room) this.handle(frame);
-    else this.queued.push(frame);
+    else {
+      this.queued.push(frame);
+      if (this.storedParts && isStep1ForEverything(frame)) this.answerEarly(this.storedParts);
+    }
   }
 
   private handle(bytes: Uint8Array): void {
@@ -185,6 +220,7 @@ export class Connection implements Peer {
     if (this.closed) return;
     this.closed = true;
     this.queued = [];
+    this.storedParts = null;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.metrics.sockets.dec();
     this.room?.leave(this);

@@ -26,9 +26,10 @@ import {
 import { Origin } from '../../shared/doc/origin.ts';
 import type { NewUpdate } from '../persistence/store.ts';
 import { awarenessEntries, bindIdentity, encodeAwarenessEntries, type Identity } from './awareness-update.ts';
-import { Shadowed } from './safe-apply.ts';
 import { ClientOwners } from './client-owners.ts';
-import { forbiddenRoots, refusedRoot } from './write-policy.ts';
+import { runToEnd, scanSteps, sliceUpdate, type ScannedUpdate } from './update-scan.ts';
+import { Cancelled, nextTurn, stepwise } from './stepwise.ts';
+import { forbiddenRoots, refusedAmong, rootsTouchedSteps } from './write-policy.ts';
 
 /** What a room needs of a connection. */
 export interface Peer {
@@ -57,6 +58,8 @@ export type Batch = { entries: PendingEntry[]; acks: Map<Peer, Map<number, numbe
 
 /** Origin of updates that arrive from another server over the fan-out bus: already durable. */
 export const FROM_BUS = Symbol('from-bus');
+/** Origin of a large update's slices applied after the whole update was committed and fanned out. */
+const STORED = Symbol('stored');
 
 export type RoomHooks = {
   /** Ask the group commit to flush this room at the end of the turn. */
@@ -79,8 +82,12 @@ export type RoomHooks = {
  */
 const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.personal ? peer.name : null });
 
-/** How long after a load the validation copy is built, unless a write needs it sooner. */
-const SHADOW_WARM_MS = 1_000;
+/**
+ * An update waiting for its turn in a room: updates of one room are taken strictly in arrival
+ * order, so a large one being checked across turns is never overtaken by a later one that builds
+ * on it.
+ */
+type Job = { peer: Peer; update: Uint8Array } | { peer: null; update: Uint8Array; origin: typeof FROM_BUS };
 
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
@@ -111,7 +118,13 @@ export class Room {
   compacting = false;
   idleTimer: NodeJS.Timeout | null = null;
   destroyed = false;
-  private shadow: Shadowed | null = null;
+  /** The state the room was built from (what a newcomer answered before the build was sent). */
+  loadedStateVector: Uint8Array | null = null;
+  private readonly gone = () => this.destroyed;
+  private readonly docListener = (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin);
+  /** Updates waiting behind one that is being checked or applied across turns. */
+  private jobs: Job[] = [];
+  private working = false;
 
   constructor(
     readonly name: string,
@@ -131,23 +144,20 @@ export class Room {
    */
   startTracking(parts?: readonly Uint8Array[]): void {
     this.sizeBytes = parts ? parts.reduce((n, p) => n + p.length, 0) : Y.encodeStateAsUpdate(this.doc).length;
-    this.shadow = new Shadowed(this.doc, parts);
-    // The validation copy is built after the first joins are served, not before (cold-load time).
-    setTimeout(() => this.guard('shadow', () => !this.destroyed && this.shadow?.warm()), SHADOW_WARM_MS).unref?.();
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.loadedStateVector = Y.encodeStateVector(this.doc);
+    this.doc.on('update', this.docListener);
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwarenessUpdate(change, origin)
     );
   }
 
+  /** Changes exist that are not yet durable and visible: joins wait, unloads wait. */
   get uncommitted(): boolean {
-    return this.pending.length > 0 || this.inflight;
+    return this.pending.length > 0 || this.inflight || this.working;
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     const peer = this.peerOf(origin);
-    // Peers' updates went through the shadow already; the server's and the bus's did not.
-    if (!peer) this.shadow?.follow(update);
     this.sizeBytes += update.length;
     this.fullStateFrame = null;
     this.stateVectorFrame = null;
@@ -244,30 +254,170 @@ export class Room {
       return;
     }
     if (this.sizeBytes + update.length > this.limits.maxDocumentBytes) throw new ProtocolError('documentTooLarge');
-    let decoded: ReturnType<typeof Y.decodeUpdate>;
-    try {
-      decoded = Y.decodeUpdate(update);
-    } catch (err) {
-      throw new ProtocolError('invalidUpdate', (err as Error).message);
-    }
+    // The common case (a keystroke, a card moved) is checked and applied at once, throwing
+    // ProtocolError to the connection; a large one, or one behind it, waits its turn.
+    if (this.working || update.length > this.limits.stepwiseUpdateBytes) return this.enqueue({ peer, update });
+    const scan = runToEnd(scanSteps(update));
+    this.checkPolicy(peer, scan, runToEnd(this.policySteps(peer, scan)));
+    this.applyChecked(peer, scan);
+  }
+
+  /** A bus update from another server: applied at once when small, else in slices in its turn. */
+  applyFromBus(update: Uint8Array): void {
+    if (this.working || update.length > this.limits.stepwiseUpdateBytes) return this.enqueue({ peer: null, update, origin: FROM_BUS });
+    Y.applyUpdate(this.doc, update, FROM_BUS);
+  }
+
+  private policySteps(peer: Peer, scan: ScannedUpdate): Generator<void, Set<string> | null> {
     const forbidden = forbiddenRoots(this.kind, peer.role);
-    if (forbidden) {
-      const root = refusedRoot(this.doc, forbidden, decoded as unknown as Parameters<typeof refusedRoot>[2]);
+    return forbidden ? rootsTouchedSteps(this.doc, scan) : (function* () { return null; })();
+  }
+
+  /** Refuses what the peer's role may not write, then another person's client ids. */
+  private checkPolicy(peer: Peer, scan: ScannedUpdate, roots: Set<string> | null): void {
+    const forbidden = forbiddenRoots(this.kind, peer.role);
+    if (roots && forbidden) {
+      const root = refusedAmong(roots, forbidden);
       // Parts that resolve to nothing the server knows cannot be checked: refused as invalid.
       if (root === '?') throw new ProtocolError('invalidUpdate', 'refers to unknown items');
       if (root !== null) throw new ProtocolError('forbiddenWrite', root);
     }
     // Before anything is applied: new structs under another person's client id are refused.
-    this.clientOwners.check(this.doc, peer.author, decoded.structs);
-    try {
-      if (!this.shadow!.apply(update, peer)) throw new ProtocolError('invalidUpdate', 'update does not apply');
-    } finally {
-      this.clientOwners.unstage();
-    }
-    if (peer.wantsAck) this.noteAck(peer, decoded.structs);
-    // A duplicate changes nothing and emits no doc update; the ack still has to go out.
-    if (peer.wantsAck && !this.uncommitted) this.hooks.schedule(this);
+    this.clientOwners.check(this.doc, peer.author, scan.structs);
   }
+
+  /**
+   * Applies a checked update. The scanner refused everything Yjs is known to stop on half-way; if
+   * Yjs throws anyway, what it integrated is not durable (its doc update is dropped from the
+   * queue) and this room alone is reloaded from the store, so no half-applied state survives.
+   */
+  private applyChecked(peer: Peer, scan: ScannedUpdate, slices: Uint8Array[] = [scan.bytes], last = true): void {
+    const before = this.pending.length;
+    try {
+      for (const slice of slices) Y.applyUpdate(this.doc, slice, peer);
+    } catch (err) {
+      this.pending.length = Math.min(this.pending.length, before);
+      this.clientOwners.unstage();
+      peer.close('invalidUpdate', 'update does not apply');
+      this.hooks.failed(this, 'apply', err);
+      return;
+    }
+    if (!last) return;
+    this.clientOwners.unstage();
+    if (peer.wantsAck) this.noteAck(peer, scan.structs);
+    // A duplicate changes nothing and emits no doc update; the ack still has to go out (after any
+    // commit in flight, which the group commit runs first).
+    if (peer.wantsAck && this.pending.length === 0) this.hooks.schedule(this);
+  }
+
+  /** Resolves once no update of this room is being checked or applied across turns. */
+  async settled(): Promise<void> {
+    while (this.working && !this.destroyed) await nextTurn();
+  }
+
+  private enqueue(job: Job): void {
+    this.jobs.push(job);
+    if (this.working) return;
+    this.working = true;
+    void this.work();
+  }
+
+  /** Takes queued updates in order until none is left; each large one across several turns. */
+  private async work(): Promise<void> {
+    try {
+      while (this.jobs.length && !this.destroyed) {
+        const job = this.jobs.shift()!;
+        // A peer that left before its turn resends on reconnect (if it still may).
+        if (job.peer && !this.peers.has(job.peer)) continue;
+        try {
+          await this.runJob(job);
+        } catch (err) {
+          if (err instanceof Cancelled) return;
+          if (!(err instanceof ProtocolError)) throw err;
+          job.peer?.close(err.close, err.message);
+        }
+      }
+    } catch (err) {
+      this.hooks.failed(this, 'apply', err);
+    } finally {
+      this.working = false;
+      this.jobs = [];
+      if (!this.destroyed) this.serveWaitingJoins();
+    }
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const scan = await stepwise(scanSteps(job.update), this.gone);
+    const slices = sliceUpdate(scan, this.limits.applySliceStructs);
+    if (!job.peer) {
+      for (const slice of slices) {
+        if (this.destroyed) return;
+        Y.applyUpdate(this.doc, slice, FROM_BUS);
+        await nextTurn();
+      }
+      return;
+    }
+    const peer = job.peer;
+    const roots = await stepwise(this.policySteps(peer, scan), this.gone);
+    if (this.destroyed) return;
+    this.checkPolicy(peer, scan, roots);
+    if (!this.allNew(scan)) {
+      // Part of it is known already (a reconnecting client's sync step 2): applied in slices, each
+      // stored as what it newly added, the ack after the last.
+      // The staged client-id claims go with the first slice that adds something.
+      for (let i = 0; i < slices.length; i++) {
+        if (i > 0) await nextTurn();
+        if (this.destroyed) return;
+        this.applyChecked(peer, scan, [slices[i]], i === slices.length - 1);
+      }
+      return;
+    }
+    // All of it is new (an import): stored, acknowledged and fanned out whole as it came, then
+    // applied here in slices; joins wait until the last slice is in.
+    const clients = this.clientOwners.take(peer.author);
+    this.pending.push({ room: this.name, data: job.update, receivedAt: this.hooks.now(), author: peer.author, peer, ...(clients ? { clients } : {}) });
+    if (peer.wantsAck) this.noteAck(peer, scan.structs);
+    this.hooks.schedule(this);
+    for (const slice of slices) {
+      await nextTurn();
+      if (this.destroyed) return;
+      this.applyStored(peer, slice);
+    }
+  }
+
+  /**
+   * A slice of an update that is committed and fanned out already. Yjs would encode what it
+   * integrated for the 'update' listener, only for the room to throw it away: with nothing else
+   * waiting in the document, the listener is off for the slice. Structs held back earlier for a
+   * missing dependency (pendingStructs) may integrate along with it and were never stored: then the
+   * slice goes the ordinary way, stored again as the peer's (duplicates cost bytes, not state).
+   */
+  private applyStored(peer: Peer, slice: Uint8Array): void {
+    const before = this.pending.length;
+    const quiet = this.doc.store.pendingStructs === null && this.doc.store.pendingDs === null;
+    if (quiet) this.doc.off('update', this.docListener);
+    try {
+      Y.applyUpdate(this.doc, slice, quiet ? STORED : peer);
+    } catch (err) {
+      this.pending.length = Math.min(this.pending.length, before);
+      throw err;
+    } finally {
+      if (quiet) this.doc.on('update', this.docListener);
+    }
+    if (quiet) {
+      this.sizeBytes += slice.length;
+      this.fullStateFrame = null;
+      this.stateVectorFrame = null;
+    }
+  }
+
+  /** Whether every struct of the update is past what the room holds (nothing in it is a resend). */
+  private allNew(scan: ScannedUpdate): boolean {
+    for (const g of scan.groups) if (g.start < (this.doc.store.clients.has(g.client) ? Y.getState(this.doc.store, g.client) : 0)) return false;
+    return true;
+  }
+
+
 
   private noteAck(peer: Peer, structs: readonly { id: { client: number; clock: number }; length: number }[]): void {
     let clocks = this.pendingAcks.get(peer);
@@ -356,12 +506,15 @@ export class Room {
     const merged = this.fanOut(batch.entries);
     const serverTime = Math.round(this.hooks.now());
     for (const [peer, clocks] of batch.acks) if (this.peers.has(peer)) peer.send(encodeAck({ serverTime, clocks }));
-    if (!this.uncommitted && this.waitingJoins.length) {
-      const joins = this.waitingJoins;
-      this.waitingJoins = [];
-      for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
-    }
+    this.serveWaitingJoins();
     return merged;
+  }
+
+  private serveWaitingJoins(): void {
+    if (this.uncommitted || this.waitingJoins.length === 0) return;
+    const joins = this.waitingJoins;
+    this.waitingJoins = [];
+    for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
   }
 
   /** One merged frame per batch, encoded once, the same bytes to every recipient. */
@@ -392,7 +545,6 @@ export class Room {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.awareness.destroy();
-    this.shadow?.destroy();
     this.doc.destroy();
   }
 }

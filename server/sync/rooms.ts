@@ -14,6 +14,8 @@ import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
 import { Shadowed } from './safe-apply.ts';
+import { applyInSteps, stepwise } from './stepwise.ts';
+import { scanSteps, type ScannedUpdate } from './update-scan.ts';
 import type { RoomExtension } from '../extensions/extension.ts';
 import { ExtensionHost } from '../extensions/host.ts';
 import { createIdleCollector } from '../observability/gc.ts';
@@ -46,6 +48,11 @@ export class LoadError extends Error {
 export class Rooms {
   private readonly resident = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room>>();
+  /**
+   * Rooms being loaded whose stored parts were read and checked: a newcomer asking for everything
+   * is sent these before the room is built (cold load), see `whenStored`.
+   */
+  private readonly stored = new Map<string, { promise: Promise<readonly Uint8Array[] | null>; resolve: (parts: readonly Uint8Array[] | null) => void }>();
   readonly commit: GroupCommit;
   private readonly now: () => number;
   private readonly serverEditor;
@@ -87,10 +94,29 @@ export class Rooms {
     if (room) return Promise.resolve(room);
     let pending = this.loading.get(name);
     if (!pending) {
-      pending = this.load(name, kind).finally(() => this.loading.delete(name));
+      let resolve!: (parts: readonly Uint8Array[] | null) => void;
+      const promise = new Promise<readonly Uint8Array[] | null>((r) => (resolve = r));
+      this.stored.set(name, { promise, resolve });
+      pending = this.load(name, kind).finally(() => {
+        this.loading.delete(name);
+        this.stored.get(name)?.resolve(null);
+        this.stored.delete(name);
+      });
       this.loading.set(name, pending);
     }
     return pending;
+  }
+
+  /**
+   * For a room being loaded: its stored state (one checkpoint, or one log entry), once read and
+   * checked, before the room is built from it; null when the room is resident already, its parts
+   * could not be checked, or there are several (a checkpoint and a log after it). What a room is built from is what it holds when it is installed,
+   * so a newcomer that asked for everything can be answered with these at once (a cold load of a
+   * 5,000-card plan answers in the time of a store read); anything after (bus deliveries, the
+   * schema upgrade) reaches it as a diff from the room's loaded state vector when it joins.
+   */
+  whenStored(name: string): Promise<readonly Uint8Array[] | null> {
+    return this.stored.get(name)?.promise ?? Promise.resolve(null);
   }
 
   private async load(name: string, kind: string): Promise<Room> {
@@ -134,7 +160,7 @@ export class Rooms {
       this.opts.log.error({ err, room: name }, 'room load failed');
       throw new LoadError(`room ${name} could not be loaded`);
     }
-    const room = this.build(name, kind, loaded);
+    const room = await this.build(name, kind, loaded, (parts) => this.stored.get(name)?.resolve(parts));
     if (room) return this.install(room, loaded);
     // The newest checkpoint is unreadable: rebuild from the oldest kept one and the full log.
     this.opts.log.error({ room: name, checkpoint: loaded.checkpoint?.id }, 'checkpoint unreadable; rebuilding from history');
@@ -145,8 +171,8 @@ export class Rooms {
     const history = await this.opts.store.loadHistory(name);
     // Every checkpoint unreadable but the log still holds the room from its creation on: use the log.
     const room =
-      this.build(name, kind, history) ??
-      (this.logStartsAtCreation(history, kind) ? this.build(name, kind, { checkpoint: null, updates: history.updates }) : null);
+      (await this.build(name, kind, history)) ??
+      (this.logStartsAtCreation(history, kind) ? await this.build(name, kind, { checkpoint: null, updates: history.updates }) : null);
     if (!room) throw new LoadError(`room ${name}: stored history is unreadable`);
     return this.installRebuilt(room, history);
   }
@@ -222,7 +248,9 @@ export class Rooms {
    * shadow is built from the same bytes. Only if that fails (corruption on disk) is the room built
    * again entry by entry through a shadow, skipping torn entries whole.
    */
-  private build(name: string, kind: string, loaded: LoadedRoom): Room | null {
+  private async build(name: string, kind: string, loaded: LoadedRoom, checked?: (parts: readonly Uint8Array[]) => void): Promise<Room | null> {
+    const inSteps = await this.buildInSteps(name, kind, loaded, checked);
+    if (inSteps) return inSteps;
     const room = this.newRoom(name, kind);
     const parts: Uint8Array[] = [];
     try {
@@ -241,6 +269,35 @@ export class Rooms {
     } catch {
       room.destroy();
       return this.buildCarefully(name, kind, loaded);
+    }
+    room.startTracking(parts);
+    return room;
+  }
+
+  /**
+   * The usual build: every stored part is checked by the scanner, then applied in slices across
+   * turns, so loading a big plan never stalls the server's other rooms. Null (nothing kept) when a
+   * part does not pass or apply; the one-go build below then decides what is readable.
+   */
+  private async buildInSteps(name: string, kind: string, loaded: LoadedRoom, checked?: (parts: readonly Uint8Array[]) => void): Promise<Room | null> {
+    const parts = [...(loaded.checkpoint ? [loaded.checkpoint.data] : []), ...loaded.updates.map((u) => u.data)];
+    const scans: ScannedUpdate[] = [];
+    try {
+      for (const part of parts) scans.push(await stepwise(scanSteps(part)));
+    } catch {
+      return null;
+    }
+    // One part is one update: the whole state in one sync step 2, as a client expects it (merging a
+    // checkpoint with its log would cost as much as building the room). Rooms leave memory with a
+    // fresh checkpoint (evictIfIdle), so a cold room is usually one part.
+    if (parts.length <= 1) checked?.(parts);
+    const room = this.newRoom(name, kind);
+    try {
+      await applyInSteps(room.doc, scans, this.opts.limits.applySliceStructs);
+    } catch (err) {
+      this.opts.log.warn({ err, room: name }, 'stored parts did not apply in steps; loading in one go');
+      room.destroy();
+      return null;
     }
     room.startTracking(parts);
     return room;
@@ -308,8 +365,14 @@ export class Rooms {
   private async evictIfIdle(room: Room): Promise<void> {
     room.idleTimer = null;
     if (room.peers.size > 0 || room.destroyed) return;
+    await room.settled();
     if (room.uncommitted) await this.commit.flush();
     while (room.compacting) await new Promise((r) => setTimeout(r, 10));
+    // Leave a checkpoint of everything: the next cold load is one part, answered at once.
+    if (room.logEntries > 0 && !room.uncommitted && !room.destroyed) {
+      room.compacting = true;
+      await this.compact(room);
+    }
     if (room.peers.size > 0 || room.uncommitted || room.destroyed) return this.released(room);
     this.drop(room);
     this.opts.log.debug({ room: room.name }, 'room unloaded');
@@ -347,7 +410,7 @@ export class Rooms {
     state.lastSeq.set(message.server, message.seq);
     if (message.owners) room.clientOwners.learn(message.owners);
     try {
-      Y.applyUpdate(room.doc, message.update, FROM_BUS);
+      room.applyFromBus(message.update);
     } catch (err) {
       this.opts.log.error({ err, room: room.name, from: message.server }, 'unreadable bus message; repairing from the store');
       void this.repair(room);
@@ -405,6 +468,15 @@ export class Rooms {
   async shutdown(): Promise<void> {
     await Promise.allSettled([...this.loading.values()]);
     await this.commit.flush();
+    // Checkpoints of what changed, so every room starts next time from one part (a fast cold load).
+    for (const room of [...this.resident.values()]) {
+      await room.settled();
+      await this.commit.flush();
+      while (room.compacting) await new Promise((r) => setTimeout(r, 10));
+      if (room.logEntries === 0 || room.uncommitted || room.destroyed) continue;
+      room.compacting = true;
+      await this.compact(room);
+    }
     for (const room of [...this.resident.values()]) this.unload(room, 'goingAway');
     this.idleCollector.cancel();
   }

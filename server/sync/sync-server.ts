@@ -61,6 +61,8 @@ export class SyncServer {
       (r) => conn.guard('join', () => conn.attach(r)),
       () => conn.close('loadFailed')
     );
+    // A cold load: a newcomer is answered from the stored parts while the room is built from them.
+    void this.rooms.whenStored(room).then((parts) => parts && conn.guard('join', () => conn.answerEarly(parts)));
     return conn;
   }
 

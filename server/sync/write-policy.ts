@@ -29,11 +29,10 @@
 import * as Y from 'yjs';
 import type { Role } from '../../shared/protocol.ts';
 import { ROOT_WRITERS, type Writer } from '../../shared/schema.ts';
+import { runToEnd, SCAN_CHUNK, type ID, type ScannedStruct, type ScannedUpdate } from './update-scan.ts';
 
-type ID = { client: number; clock: number };
-/** The shape of what `Y.decodeUpdate` returns: Items carry `parent`; GC and Skip structs do not. */
-type DecodedStruct = { id: ID; length: number; parent?: string | ID | null; origin?: ID | null; rightOrigin?: ID | null };
-export type DecodedUpdate = { structs: unknown[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+/** What the policy reads of an update: its structs, grouped per client in clock order, and its delete set. */
+export type PolicyInput = Pick<ScannedUpdate, 'structs' | 'ds'>;
 
 export const UNKNOWN = '?';
 /** Content that is (or will be on arrival) collected: changes nothing visible, allowed anywhere. */
@@ -51,36 +50,34 @@ export function forbiddenRoots(kind: string, role: Role): Set<string> | null {
   return out.size ? out : null;
 }
 
-const isItem = (s: DecodedStruct) => s instanceof Y.Item;
-const isSkip = (s: DecodedStruct) => s instanceof Y.Skip;
-
-/** The update's structs of each client, in clock order, found by binary search. */
+/**
+ * The update's structs of each client, found by binary search. The scanner lists a client's
+ * structs contiguously and in clock order, so the index is one span per client over that list.
+ */
 class StructIndex {
-  private readonly byClient = new Map<number, DecodedStruct[]>();
+  private readonly spans = new Map<number, [number, number]>();
 
-  constructor(structs: readonly DecodedStruct[]) {
-    for (const s of structs) {
-      if (isSkip(s)) continue;
-      let list = this.byClient.get(s.id.client);
-      if (!list) this.byClient.set(s.id.client, (list = []));
-      list.push(s);
+  constructor(private readonly structs: readonly ScannedStruct[]) {
+    let i = 0;
+    while (i < structs.length) {
+      const client = structs[i].id.client;
+      let j = i + 1;
+      while (j < structs.length && structs[j].id.client === client) j++;
+      this.spans.set(client, [i, j - 1]);
+      i = j;
     }
-    // decodeUpdate yields each client's structs in clock order already; sorting a sorted list is
-    // linear, and it keeps the binary search honest for any update.
-    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
   }
 
-  find(id: ID): DecodedStruct | null {
-    const list = this.byClient.get(id.client);
-    if (!list) return null;
-    let lo = 0;
-    let hi = list.length - 1;
+  find(id: ID): ScannedStruct | null {
+    const span = this.spans.get(id.client);
+    if (!span) return null;
+    let [lo, hi] = span;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const s = list[mid];
+      const s = this.structs[mid];
       if (id.clock < s.id.clock) hi = mid - 1;
       else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-      else return s;
+      else return s.kind === 'skip' ? null : s;
     }
     return null;
   }
@@ -103,8 +100,17 @@ function rootOfDocItem(doc: Y.Doc, id: ID): string {
 }
 
 /** Top-level type names an update touches (UNKNOWN for parts that cannot be resolved, GONE for collected parts). */
-export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
-  const structs = decoded.structs as DecodedStruct[];
+export function rootsTouched(doc: Y.Doc, update: PolicyInput): Set<string> {
+  return runToEnd(rootsTouchedSteps(doc, update));
+}
+
+/**
+ * `rootsTouched`, yielding every SCAN_CHUNK structs so a large update is checked across turns. The
+ * document's state for a client is read once, at the first struct of that client: later changes
+ * (the server's own writes meanwhile) cannot be in an update that was composed before them.
+ */
+export function* rootsTouchedSteps(doc: Y.Doc, update: PolicyInput): Generator<void, Set<string>> {
+  const structs = update.structs;
   const index = new StructIndex(structs);
   const stateOf = new Map<number, number>();
   const docState = (client: number) => {
@@ -112,20 +118,20 @@ export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
     if (s === undefined) stateOf.set(client, (s = doc.store.clients.has(client) ? Y.getState(doc.store, client) : 0));
     return s;
   };
-  const memo = new Map<DecodedStruct, string>();
+  const memo = new Map<ScannedStruct, string>();
 
   /** What one struct of the update points at: a root, GONE/UNKNOWN, or the next struct to follow. */
-  const step = (s: DecodedStruct): string | DecodedStruct => {
-    if (!isItem(s)) return GONE;
+  const step = (s: ScannedStruct): string | ScannedStruct => {
+    if (s.kind !== 'item') return GONE;
     const next = typeof s.parent === 'string' ? s.parent : (s.parent ?? s.origin ?? s.rightOrigin ?? null);
     if (next === null) return UNKNOWN;
     if (typeof next === 'string') return next;
     return index.find(next) ?? rootOfDocItem(doc, next);
   };
 
-  const rootOf = (start: DecodedStruct): string => {
-    const path: DecodedStruct[] = [];
-    let at: DecodedStruct = start;
+  const rootOf = (start: ScannedStruct): string => {
+    const path: ScannedStruct[] = [];
+    let at: ScannedStruct = start;
     let root: string;
     for (;;) {
       const known = memo.get(at);
@@ -151,15 +157,17 @@ export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
   };
 
   const roots = new Set<string>();
-  for (const s of structs) {
-    if (isSkip(s)) continue;
+  for (let i = 0; i < structs.length; i++) {
+    const s = structs[i];
+    if (i % SCAN_CHUNK === SCAN_CHUNK - 1) yield;
+    if (s.kind === 'skip') continue;
     // Entirely known already: Yjs skips it, so it writes nothing.
     if (s.id.clock + s.length <= docState(s.id.client)) continue;
     roots.add(rootOf(s));
   }
 
   let steps = 0;
-  for (const [client, ranges] of decoded.ds.clients) {
+  for (const [client, ranges] of update.ds.clients) {
     const known = docState(client);
     for (const { clock, len } of ranges) {
       const end = clock + len;
@@ -170,6 +178,7 @@ export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
           roots.add(UNKNOWN);
           return roots;
         }
+        if (steps % SCAN_CHUNK === 0) yield;
         const item = Y.getItem(doc.store, Y.createID(client, c)) as unknown as { id: ID; length: number; deleted: boolean };
         if (!item.deleted) roots.add(rootOfDocItem(doc, { client, clock: c }));
         c = item.id.clock + item.length;
@@ -198,8 +207,13 @@ export function rootsTouched(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
   return roots;
 }
 
-/** The first forbidden root an update touches, or null when the write is allowed. */
-export function refusedRoot(doc: Y.Doc, forbidden: Set<string>, decoded: DecodedUpdate): string | null {
-  for (const root of rootsTouched(doc, decoded)) if (root !== GONE && (root === UNKNOWN || forbidden.has(root))) return root;
+/** The first forbidden root among the roots an update touches, or null when the write is allowed. */
+export function refusedAmong(roots: Set<string>, forbidden: Set<string>): string | null {
+  for (const root of roots) if (root !== GONE && (root === UNKNOWN || forbidden.has(root))) return root;
   return null;
+}
+
+/** The first forbidden root an update touches, or null when the write is allowed. */
+export function refusedRoot(doc: Y.Doc, forbidden: Set<string>, update: PolicyInput): string | null {
+  return refusedAmong(rootsTouched(doc, update), forbidden);
 }

@@ -3,12 +3,17 @@
  * growth with the update's size shows (a step that is linear takes ~5x as long for 5,000 cards as
  * for 1,000; a quadratic one ~25x):
  *
- *   validate  Y.decodeUpdate of the update (the server's first check of a client's bytes)
- *   policy    the write-permission check (server/sync/write-policy.ts refusedRoot → rootsTouched)
- *             of an editor in a plan room, against the resident document
- *   apply     Y.applyUpdate on a copy of the resident document (the server applies a client's
- *             update to a validation copy and then to the document itself)
+ *   validate  scanUpdate of the update (server/sync/update-scan.ts: the server's one check of a
+ *             client's bytes, refusing all Yjs could not read or would stop on half-way)
+ *   policy    the write-permission check (server/sync/write-policy.ts rootsTouched) of an editor
+ *             in a plan room, against the resident document
+ *   apply     the update applied to the resident document in the slices the server uses for a
+ *             large update (sliceUpdate, LIMITS.applySliceStructs), summed; the server applies once
  *   encode    Y.encodeStateAsUpdate of the document afterwards (what a joining client is sent)
+ *
+ * Validate and policy run in steps of SCAN_CHUNK structs and apply in slices, each a turn of the
+ * event loop of its own on the server: the sums here are work, not a stall (the live phase of
+ * update-budget.ts measures the stall as other rooms' fan-out latency).
  *
  * Also the import update itself (`importUpdate`): N cards added to an existing plan in ONE
  * transaction through the typed accessors (shared/doc/cards.ts), as an import by an editor does.
@@ -23,7 +28,9 @@ import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { initialRanks } from '../../shared/rank.ts';
 import { DEFAULT_STATUSES } from '../../shared/schema.ts';
-import { forbiddenRoots, refusedRoot } from '../../server/sync/write-policy.ts';
+import { forbiddenRoots, refusedAmong, rootsTouched } from '../../server/sync/write-policy.ts';
+import { scanUpdate, sliceUpdate } from '../../server/sync/update-scan.ts';
+import { LIMITS } from '../../shared/protocol.ts';
 
 export const STEPS = ['validate', 'policy', 'apply', 'encode'] as const;
 export type Step = (typeof STEPS)[number];
@@ -77,24 +84,24 @@ const time = <T>(fn: () => T): { ms: number; value: T } => {
 /** Times the four steps once for one import of `count` cards into a fresh server plan. */
 export function timeSteps(count: number, onStep: (step: Step, ms: number) => void): { updateBytes: number } {
   const resident = serverPlan();
-  const copy = new Y.Doc();
   try {
     const base = Y.encodeStateAsUpdate(resident);
-    Y.applyUpdate(copy, base);
     const update = importUpdate(base, count);
-    const decoded = time(() => Y.decodeUpdate(update));
-    onStep('validate', decoded.ms);
+    const scanned = time(() => scanUpdate(update));
+    onStep('validate', scanned.ms);
     const forbidden = forbiddenRoots('plan', 'editor');
     if (!forbidden) throw new Error('a plan room has no restricted root for editors: the policy check would not run');
-    const policy = time(() => refusedRoot(resident, forbidden, decoded.value as unknown as Parameters<typeof refusedRoot>[2]));
+    const policy = time(() => refusedAmong(rootsTouched(resident, scanned.value), forbidden));
     if (policy.value !== null) throw new Error(`the write policy refused the import (root ${policy.value})`);
     onStep('policy', policy.ms);
-    onStep('apply', time(() => Y.applyUpdate(copy, update)).ms);
-    onStep('encode', time(() => Y.encodeStateAsUpdate(copy)).ms);
+    // Like the room: the resident document listens for updates (to queue them for the store).
+    resident.on('update', () => undefined);
+    const slices = sliceUpdate(scanned.value, LIMITS.applySliceStructs);
+    onStep('apply', time(() => slices.forEach((s) => Y.applyUpdate(resident, s))).ms);
+    onStep('encode', time(() => Y.encodeStateAsUpdate(resident)).ms);
     return { updateBytes: update.length };
   } finally {
     resident.destroy();
-    copy.destroy();
   }
 }
 
