@@ -55,7 +55,8 @@ export type ScannedUpdate = {
 };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// As lib0 decodes (fatal, BOM kept), so a name reads here exactly as Yjs will read it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Refusal of an update the scanner cannot accept; `why` goes into the close reason. */
 const bad = (why: string): never => {
@@ -122,6 +123,14 @@ class Reader {
     }
   }
 
+  /**
+   * Skips a string, checking it is valid UTF-8: lib0 decodes every string with a fatal decoder, so
+   * one bad byte in a key or a value makes Yjs throw half-way through an update.
+   */
+  skipString(): void {
+    this.stringLength();
+  }
+
   /** A string's UTF-16 length (what Yjs counts as its clock length), checking it is valid UTF-8. */
   stringLength(): number {
     const len = this.run();
@@ -170,7 +179,7 @@ class Reader {
           this.skip(8);
           break;
         case 119:
-          this.run();
+          this.skipString();
           break;
         case 118: // object: n × (key string, value)
         case 117: // array: n × value
@@ -192,7 +201,7 @@ class Reader {
       }
       if (top < 0) return;
       remaining[top]--;
-      if (isObject[top]) this.run();
+      if (isObject[top]) this.skipString();
     }
   }
 }
@@ -270,13 +279,13 @@ function content(r: Reader, kind: number): number {
       r.json();
       return 1;
     case 6: // format: key, JSON value
-      r.run();
+      r.skipString();
       r.json();
       return 1;
     case 7: {
       const ref = r.uint();
       if (ref > MAX_TYPE_REF) bad('unknown type');
-      if (ref === 3 || ref === 5) r.run();
+      if (ref === 3 || ref === 5) r.skipString();
       return 1;
     }
     case 8: {
@@ -341,7 +350,7 @@ export function* scanSteps(bytes: Uint8Array): Generator<void, ScannedUpdate> {
         let parent: string | ID | null = null;
         if (!origin && !rightOrigin) {
           parent = r.uint() === 1 ? r.string() : r.id();
-          if (info & HAS_PARENT_SUB) r.run();
+          if (info & HAS_PARENT_SUB) r.skipString();
         }
         // Yjs integrates a client's structs in clock order and looks its own earlier ones up
         // without a missing-check: a reference to this struct or a later one makes it throw.

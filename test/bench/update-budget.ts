@@ -205,7 +205,7 @@ async function coldLoads(server: BenchServer, load: LoadDriver) {
   let bytes = 0;
   let cardsSeen: number | null = null;
   for (let i = 0; i < BUDGET.coldLoads; i++) {
-    if (i > 0 && !(await waitUnloaded(server, BUDGET.roomIdleMs + 15_000))) throw new Error('the cold room did not unload');
+    if (i > 0 && !(await waitUnloaded(server, BUDGET.roomIdleMs + 30_000))) throw new Error('the cold room did not unload');
     const { r, cpu } = await metered(`cold load ${i + 1}`, server, load, () => coldJoin(server, COLD_ROOM));
     samples.push({ ms: round(r.ms)!, otherCpuPct: cpu.otherCpuPct });
     bytes = r.bytes;
