@@ -61,12 +61,15 @@ export async function startIdentityProvider(options: { redirectUri: string; acco
   };
 }
 
-/** The few cookie rules the flow relies on: per origin, path prefix, Max-Age=0 deletes. */
+/**
+ * The few cookie rules the flow relies on, as a browser applies them: per host (not per port: two
+ * servers on one host share cookies, as behind one public name), path prefix, Max-Age=0 deletes.
+ */
 export class CookieJar {
-  private readonly cookies = new Map<string, { origin: string; name: string; value: string; path: string }>();
+  private readonly cookies = new Map<string, { host: string; name: string; value: string; path: string }>();
 
   store(url: string, res: Response): void {
-    const origin = new URL(url).origin;
+    const host = new URL(url).hostname;
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';').map((s) => s.trim());
       const eq = pair.indexOf('=');
@@ -74,30 +77,25 @@ export class CookieJar {
       const value = pair.slice(eq + 1);
       const attr = (n: string) => attrs.find((a) => a.toLowerCase().startsWith(`${n}=`))?.slice(n.length + 1);
       const path = attr('path') ?? '/';
-      const id = `${origin} ${path} ${name}`;
+      const id = `${host} ${path} ${name}`;
       const maxAge = attr('max-age');
       const expires = attr('expires');
       if ((maxAge !== undefined && Number(maxAge) <= 0) || (expires !== undefined && Date.parse(expires) <= Date.now())) this.cookies.delete(id);
-      else this.cookies.set(id, { origin, name, value, path });
+      else this.cookies.set(id, { host, name, value, path });
     }
   }
 
   header(url: string): string {
     const u = new URL(url);
     return [...this.cookies.values()]
-      .filter((c) => c.origin === u.origin && (u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/'))
+      .filter((c) => c.host === u.hostname && (u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/'))
       .map((c) => `${c.name}=${c.value}`)
       .join('; ');
   }
 
   names(url: string): string[] {
-    const origin = new URL(url).origin;
-    return [...this.cookies.values()].filter((c) => c.origin === origin).map((c) => c.name);
-  }
-
-  /** Overwrites a cookie's value (for tampering tests). */
-  set(url: string, name: string, value: string): void {
-    for (const c of this.cookies.values()) if (c.origin === new URL(url).origin && c.name === name) c.value = value;
+    const host = new URL(url).hostname;
+    return [...this.cookies.values()].filter((c) => c.host === host).map((c) => c.name);
   }
 }
 

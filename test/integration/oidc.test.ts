@@ -6,10 +6,15 @@
  * requireSignIn invitation refuses the name form; a wrong or replayed state is refused by name.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import path from 'node:path';
 import { ConfigError, readConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { openSqliteStore } from '../../server/persistence/sqlite.ts';
+import { createPlanRoom } from '../../server/plans.ts';
+import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { api, invite } from '../helpers/access.ts';
 import { CookieJar, request, signInAtProvider, startIdentityProvider, type IdentityProvider } from '../helpers/identity-provider.ts';
-import { freePort, startServer, type TestServer } from '../helpers/server.ts';
+import { freePort, startServer, tempDataDir, tokenFor, type TestServer } from '../helpers/server.ts';
 
 let idp: IdentityProvider;
 let server: TestServer;
@@ -185,6 +190,41 @@ describe('OIDC sign-in', () => {
     const jar = new CookieJar();
     await signIn(jar, link.code, 'grace', { returnTo: '//evil.example/p' });
     expect((await handoff(jar)).json.next).toBeNull();
+  });
+});
+
+describe('OIDC across servers', () => {
+  test('a sign-in started on one server is finished by another and handed over by a third request to the first', async () => {
+    // Two servers behind one public name share one store and secret, and nothing else: the
+    // provider sends the browser back to B, which has never seen this flow.
+    const [portA, portB] = [await freePort(), await freePort()];
+    const callback = `http://127.0.0.1:${portB}/auth/oidc/callback`;
+    const provider = await startIdentityProvider({ redirectUri: callback, accounts: ACCOUNTS });
+    const dataDir = tempDataDir();
+    const store = openSqliteStore(path.join(dataDir, 'plenary.db'), 'process');
+    const env = { HOST: '127.0.0.1', DATA_DIR: dataDir, PLENARY_SECRET: 'oidc-two-servers-secret-0123456789', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_REDIRECT_URL: callback };
+    const started: PlenaryServer[] = [];
+    try {
+      for (const port of [portA, portB]) started.push(await startPlenary(readConfig({ ...env, PORT: String(port) }), { store, log: createLogger('warn') }));
+      const a = started[0];
+      const plan = await createPlanRoom(store, { name: 'Two servers' }, 'test');
+      const link = await invite(`http://127.0.0.1:${portA}`, plan, tokenFor(a.secret)(plan, 'admin', 'Admin'), { role: 'editor' });
+      const jar = new CookieJar();
+      const start = await request(jar, `http://127.0.0.1:${portA}/auth/oidc/start?invitation=${link.code}`);
+      const answer = await signInAtProvider(jar, start.headers.get('location')!, 'grace');
+      expect(new URL(answer).port).toBe(String(portB));
+      const done = await request(jar, answer);
+      expect(done.headers.get('location')).toBe('/signed-in');
+      const res = await request(jar, `http://127.0.0.1:${portA}/api/oidc/handoff`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      const h = (await res.json()) as Handoff;
+      expect(h.person.name).toBe('Grace Hopper');
+      expect((await api(`http://127.0.0.1:${portB}`, 'GET', `/api/session?room=${plan}`, h.token)).json.user.name).toBe('Grace Hopper');
+    } finally {
+      for (const s of started) await s.close();
+      await store.close();
+      await provider.stop();
+    }
   });
 });
 
