@@ -125,11 +125,13 @@ export class OidcClient {
     const claims = tokens.claims();
     if (!claims || !str(claims.sub)) throw new OidcError('oidcInvalid', 'the provider sent no ID token subject');
     let profile: Record<string, unknown> = claims;
-    if (!str(claims.name) && !str(claims.email)) {
+    if (!str(claims.name) && configuration.serverMetadata().userinfo_endpoint) {
       try {
+        // The ID token's own claims win; userinfo only fills in what it lacks.
         profile = { ...(await client.fetchUserInfo(configuration, tokens.access_token, claims.sub)), ...claims };
       } catch (err) {
-        throw asOidcError(err);
+        // Without a name or an email there is nothing to call the person; with an email, go on.
+        if (!str(claims.email)) throw asOidcError(err);
       }
     }
     const email = str(profile.email);

@@ -27,6 +27,16 @@ async function context(): Promise<BrowserContext> {
   return c;
 }
 
+/** Light and dark, as the other join screenshots. */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, `${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 const presenceNames = (page: Page) =>
   page.locator('section[aria-label="People here"] li .name').evaluateAll((els) => els.map((e) => e.firstChild?.textContent?.trim() ?? ''));
 
@@ -78,6 +88,7 @@ describe('signing in with the organisation', () => {
     await panel.waitFor({ timeout: 5_000 });
     const check = panel.getByLabel('People must sign in with Example ID');
     await check.check();
+    await shoot(admin, 'oidc-invitation-form');
     await panel.getByLabel(/^Label/).fill('Move team');
     await panel.getByRole('button', { name: 'Create invitation' }).click();
     const link = panel.getByLabel(/^Invitation for an editor/);
@@ -98,7 +109,7 @@ describe('signing in with the organisation', () => {
     expect(await page.getByText('Example ID').count()).toBeGreaterThan(0);
     // The one thing to do has the focus, so Enter starts it.
     await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Sign in with your organisation', null, { timeout: 5_000 });
-    await screenshot(page, 'oidc-join-sign-in-only');
+    await shoot(page, 'oidc-join-sign-in-only');
 
     await page.keyboard.press('Enter');
     await logInAtProvider(page, 'ada');
@@ -139,7 +150,7 @@ describe('signing in with the organisation', () => {
     await page.getByLabel('Your name').waitFor({ timeout: 10_000 });
     const group = page.getByRole('group', { name: /Or use your organisation’s account \(Example ID\)/ });
     await group.getByRole('link', { name: 'Sign in with your organisation' }).waitFor({ timeout: 5_000 });
-    await screenshot(page, 'oidc-join-name-or-sign-in');
+    await shoot(page, 'oidc-join-name-or-sign-in');
   });
 
   test('a sign-in that failed comes back to the invitation and says why', async () => {
