@@ -60,8 +60,7 @@ export async function joinSignedIn(deps: SignInJoinDeps, code: string, identity:
 
   return oneAtATime(`${inv.plan}\n${identity.key}`, async () => {
     const now = deps.now();
-    const people = await store.listPeople(inv.plan);
-    const mine = people.filter((p) => p.subject === identity.key);
+    const mine = await store.peopleBySubject(inv.plan, identity.key);
     const live = mine.find((p) => p.revokedAt === null);
     if (live) {
       const issued = await sessionFor(store, secret, live, inv.scope, inv.sessionUntil, now);

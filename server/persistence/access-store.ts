@@ -89,6 +89,8 @@ export interface AccessStore {
   getPerson(id: string): Promise<Person | null>;
   /** Oldest first. */
   listPeople(plan: string): Promise<Person[]>;
+  /** The plan's people with this identity (`<issuer>#<sub>`), revoked ones too; oldest first. */
+  peopleBySubject(plan: string, subject: string): Promise<Person[]>;
   /** The person after the change, or null when unknown. */
   updatePerson(id: string, patch: PersonPatch): Promise<Person | null>;
 
