@@ -10,6 +10,8 @@ import path from 'node:path';
 import { ConfigError, readConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { openSqliteStore } from '../../server/persistence/sqlite.ts';
+import { identityKey } from '../../server/auth/oidc.ts';
+import { joinSignedIn } from '../../server/http/sign-in-join.ts';
 import { createPlanRoom } from '../../server/plans.ts';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { api, invite } from '../helpers/access.ts';
@@ -118,6 +120,19 @@ describe('OIDC sign-in', () => {
     expect((await people()).filter((p) => p.name === 'Grace Hopper')).toHaveLength(1);
     const entries = (await audit()).filter((e) => e.subject === first.person.id);
     expect(entries.map((e) => e.action).sort()).toEqual(['joined', 'signedIn']);
+  });
+
+  test('two sign-ins of one account finishing at once still make one person', async () => {
+    // Straight at the join step (what the callback runs once the provider's answer verified), so
+    // the joins overlap for sure: over HTTP the token exchanges would space them out.
+    const plan = await server.createPlan('Race');
+    const admin = server.token(`${plan}/*`, 'admin', 'Alan Admin');
+    const link = await invite(server.url, plan, admin, { role: 'editor' });
+    const identity = { issuer: idp.issuer, sub: 'grace', key: identityKey(idp.issuer, 'grace'), name: 'Grace Hopper', email: null };
+    const deps = { secret: server.secret, store: server.server.store, now: Date.now, provider: 'Example ID' };
+    const joined = await Promise.all([1, 2, 3, 4].map(() => joinSignedIn(deps, link.code, identity)));
+    expect(new Set(joined.map((j) => j.person.id)).size).toBe(1);
+    expect((await api(server.url, 'GET', `/api/plans/${plan}/people`, admin)).json.people).toHaveLength(1);
   });
 
   test('an invitation that requires sign-in refuses the name form with 403 signInRequired', async () => {
