@@ -171,4 +171,27 @@ describe('signing in with the organisation', () => {
     await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Sign in with your organisation', null, { timeout: 5_000 });
     await screenshot(page, 'oidc-join-denied');
   });
+
+  test('the sign-in page names a failure with no invitation to go back to, and a visit with nothing waiting', async () => {
+    const page = await (await context()).newPage();
+    await page.goto(`${server.url}/signed-in?error=oidcState`);
+    const alert = page.locator('[role=alert][data-sign-in-error=oidcState]');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toContain('could not be matched to this browser');
+    await page.goto(`${server.url}/signed-in`);
+    await page.getByRole('heading', { name: 'Signing in did not work' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alert').textContent()).toContain('No sign-in is waiting for this browser');
+  });
+
+  test('the admin reads the sign-ins in the access history', async () => {
+    // The panel is still open from the People check above.
+    if (!(await panel.isVisible())) await admin.getByRole('button', { name: 'People' }).click();
+    await panel.getByRole('tab', { name: /^History/ }).click();
+    const list = panel.getByRole('list', { name: 'Access history, newest first' });
+    await list.locator('li[data-action=signedIn]').first().waitFor({ timeout: 10_000 });
+    const items = (await list.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(items.some((t) => t.includes('Ada Lovelace joined as editor, signed in with Example ID'))).toBe(true);
+    expect(items.some((t) => t.includes('Ada Lovelace signed in again with Example ID'))).toBe(true);
+    expect(items.some((t) => t.includes('created an invitation for editors (“Move team”), sign-in required'))).toBe(true);
+  });
 });
