@@ -6,6 +6,7 @@
  * `signInAtProvider` walks that page flow over plain HTTP (fetch, redirects followed by hand,
  * a cookie jar), for integration tests that have no browser. The e2e test clicks the same pages.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -20,6 +21,9 @@ export type IdentityProvider = {
 };
 
 export const TEST_CLIENT = { id: 'plenary-test', secret: 'plenary-test-secret-0123456789abcdef' };
+
+/** The provider's ID-token signing key: our own, made once per test file (its built-in one warns). */
+const SIGNING_KEY = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
 
 export async function startIdentityProvider(options: { redirectUri: string; accounts: Record<string, TestAccount>; host?: string; port?: number }): Promise<IdentityProvider> {
   const host = options.host ?? '127.0.0.1';
@@ -45,6 +49,7 @@ export async function startIdentityProvider(options: { redirectUri: string; acco
       return { accountId: id, claims: async () => ({ sub: id, ...account, ...(account.email ? { email_verified: true } : {}) }) };
     },
     cookies: { keys: ['identity-provider-test-cookie-key'] },
+    jwks: { keys: [SIGNING_KEY] },
     // Explicit lifetimes, so the provider does not warn about its defaults on every sign-in.
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 }
   });

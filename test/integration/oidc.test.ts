@@ -15,7 +15,7 @@ import { joinSignedIn } from '../../server/http/sign-in-join.ts';
 import { createPlanRoom } from '../../server/plans.ts';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { api, invite } from '../helpers/access.ts';
-import { CookieJar, request, signInAtProvider, startIdentityProvider, type IdentityProvider } from '../helpers/identity-provider.ts';
+import { CookieJar, request, signInAtProvider, startIdentityProvider, TEST_CLIENT, type IdentityProvider } from '../helpers/identity-provider.ts';
 import { freePort, startServer, tempDataDir, tokenFor, type TestServer } from '../helpers/server.ts';
 
 let idp: IdentityProvider;
@@ -238,6 +238,47 @@ describe('OIDC across servers', () => {
     } finally {
       for (const s of started) await s.close();
       await store.close();
+      await provider.stop();
+    }
+  });
+});
+
+describe('OIDC when the provider is down or refuses', () => {
+  test('a provider that is down does not stop Plenary; sign-in says so and works once it is back', async () => {
+    const [plenaryPort, providerPort] = [await freePort(), await freePort()];
+    const callback = `http://127.0.0.1:${plenaryPort}/auth/oidc/callback`;
+    const s = await startServer({ port: plenaryPort, env: { OIDC_ISSUER: `http://127.0.0.1:${providerPort}`, OIDC_CLIENT_ID: TEST_CLIENT.id, OIDC_CLIENT_SECRET: TEST_CLIENT.secret } });
+    let provider: IdentityProvider | null = null;
+    try {
+      const plan = await s.createPlan('Provider down');
+      const link = await invite(s.url, plan, s.token(plan, 'admin', 'Admin'), { role: 'editor' });
+      const down = await request(new CookieJar(), `${s.url}/auth/oidc/start?invitation=${link.code}`);
+      expect(down.headers.get('location')).toBe(`/join/${link.code}?signIn=oidcUnavailable`);
+      // The failed discovery is not cached: the next sign-in finds the provider.
+      provider = await startIdentityProvider({ redirectUri: callback, accounts: ACCOUNTS, port: providerPort });
+      const up = await request(new CookieJar(), `${s.url}/auth/oidc/start?invitation=${link.code}`);
+      expect(new URL(up.headers.get('location')!).origin).toBe(provider.issuer);
+    } finally {
+      await s.stop();
+      await provider?.stop();
+    }
+  });
+
+  test('a provider that refuses the client (wrong secret) comes back named oidcInvalid, and nobody joins', async () => {
+    const port = await freePort();
+    const provider = await startIdentityProvider({ redirectUri: `http://127.0.0.1:${port}/auth/oidc/callback`, accounts: ACCOUNTS });
+    const s = await startServer({ port, env: { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: 'not-the-secret' } });
+    try {
+      const plan = await s.createPlan('Wrong secret');
+      const admin = s.token(plan, 'admin', 'Admin');
+      const link = await invite(s.url, plan, admin, { role: 'editor' });
+      const jar = new CookieJar();
+      const start = await request(jar, `${s.url}/auth/oidc/start?invitation=${link.code}`);
+      const done = await request(jar, await signInAtProvider(jar, start.headers.get('location')!, 'ada'));
+      expect(done.headers.get('location')).toBe(`/join/${link.code}?signIn=oidcInvalid`);
+      expect((await api(s.url, 'GET', `/api/plans/${plan}/people`, admin)).json.people).toEqual([]);
+    } finally {
+      await s.stop();
       await provider.stop();
     }
   });
