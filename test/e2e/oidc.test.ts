@@ -94,9 +94,11 @@ describe('signing in with the organisation', () => {
     const link = panel.getByLabel(/^Invitation for an editor/);
     await link.waitFor({ timeout: 5_000 });
     url = await link.inputValue();
+    expect(await panel.locator('label[for=inv-link]').textContent()).toContain('people sign in with Example ID');
     const row = panel.locator('tr[data-invitation]').filter({ hasText: 'Move team' });
     await row.waitFor({ timeout: 5_000 });
     expect(await row.textContent()).toContain('sign-in required');
+    await shoot(admin, 'oidc-invitation-created');
     await admin.keyboard.press('Escape');
   });
 
