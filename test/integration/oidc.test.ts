@@ -12,7 +12,11 @@ import { createLogger } from '../../server/observability/logger.ts';
 import { openSqliteStore } from '../../server/persistence/sqlite.ts';
 import { identityKey } from '../../server/auth/oidc.ts';
 import { joinSignedIn } from '../../server/http/sign-in-join.ts';
-import { createPlanRoom } from '../../server/plans.ts';
+import { createPlanRoom, storeNewRoom } from '../../server/plans.ts';
+import { addMember } from '../../shared/doc/members.ts';
+import { createEditor } from '../../shared/doc/origin.ts';
+import { createPlan as createPlanDoc } from '../../shared/doc/plan.ts';
+import * as Y from 'yjs';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { api, invite } from '../helpers/access.ts';
 import { CookieJar, request, signInAtProvider, startIdentityProvider, TEST_CLIENT, type IdentityProvider } from '../helpers/identity-provider.ts';
@@ -30,7 +34,7 @@ const ACCOUNTS = {
   linus: { email: 'linus@example.org' }
 };
 
-type Handoff = { token: string; person: { id: string; name: string; role: string }; room: string; exp: number; planName: string; next: string | null };
+type Handoff = { token: string; person: { id: string; name: string; role: string; memberId: string | null }; room: string; exp: number; planName: string; next: string | null };
 
 /** Plenary's start → the provider's pages → Plenary's callback. Returns the callback's answer. */
 async function signIn(jar: CookieJar, code: string, login: string, opts: { abort?: boolean; returnTo?: string } = {}): Promise<Response> {
@@ -144,6 +148,21 @@ describe('OIDC sign-in', () => {
     const signedIn = await signInAs(new CookieJar(), link.code, 'ada');
     // Ada already is a person of this plan: the same one, with her own role.
     expect(signedIn.person).toMatchObject({ name: 'Ada Lovelace', role: 'editor' });
+  });
+
+  test('a personal invitation binds the signed-in person to its member', async () => {
+    const plan = 'oidc-members';
+    const doc = new Y.Doc();
+    const ed = createEditor('setup', 'server');
+    createPlanDoc(doc, ed, { name: 'With members', timeZone: 'Europe/London' });
+    addMember(doc, ed, { name: 'Katherine Johnson', title: '', timeZone: 'Europe/London', workStart: '09:00', workEnd: '17:00', defaultCapacity: 5 }, 'm-kj');
+    await storeNewRoom(server.server.store, plan, 'plan', doc, 'setup');
+    doc.destroy();
+    const admin = server.token(plan, 'admin', 'Alan Admin');
+    const link = await invite(server.url, plan, admin, { role: 'editor', memberId: 'm-kj' });
+    const h = await signInAs(new CookieJar(), link.code, 'ada');
+    expect(h.person).toMatchObject({ name: 'Ada Lovelace', memberId: 'm-kj' });
+    expect(h.planName).toBe('With members');
   });
 
   test('a callback whose state matches no sign-in in this browser is refused by name', async () => {
