@@ -31,7 +31,8 @@ export type SignInJoinDeps = {
   provider: string;
 };
 
-export type SignedInJoin = ReturnType<typeof answer> & { planName: string };
+/** `returning`: the identity already was a person of the plan (for logs and metrics). */
+export type SignedInJoin = ReturnType<typeof answer> & { planName: string; returning: boolean };
 
 /**
  * Two callbacks for one identity at once (a double-clicked sign-in) must not make two people:
@@ -65,7 +66,7 @@ export async function joinSignedIn(deps: SignInJoinDeps, code: string, identity:
     if (live) {
       const issued = await sessionFor(store, secret, live, inv.scope, inv.sessionUntil, now);
       await store.addAudit({ plan: inv.plan, at: now, actor: live.id, actorName: live.name, action: 'signedIn', subject: live.id, detail: { name: live.name, signedInWith: signedIn.provider, issuer: signedIn.issuer } });
-      return { ...answer(issued, inv.plan), planName };
+      return { ...answer(issued, inv.plan), planName, returning: true };
     }
     const lastRevoked = Math.max(-Infinity, ...mine.map((p) => p.revokedAt ?? -Infinity));
     if (inv.createdAt <= lastRevoked) throw new HttpError(401, 'revoked', 'your access to this plan was revoked');
@@ -78,6 +79,6 @@ export async function joinSignedIn(deps: SignInJoinDeps, code: string, identity:
       { plan: inv.plan, scope: inv.scope, name: cleanName(identity.name) || 'Signed-in person', role: inv.role, invitationId: inv.id, memberId: inv.memberId, subject: identity.key, signedIn, until: inv.sessionUntil },
       now
     );
-    return { ...answer(issued, inv.plan), planName };
+    return { ...answer(issued, inv.plan), planName, returning: false };
   });
 }

@@ -24,6 +24,7 @@ import type * as Y from 'yjs';
 import { OidcError, type OidcClient, type PendingFlow } from '../auth/oidc.ts';
 import { hashCode } from '../auth/sessions.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { useRefusal, type PlenaryStore } from '../persistence/access-store.ts';
 import { HttpError } from './errors.ts';
 import { joinSignedIn, type SignedInJoin } from './sign-in-join.ts';
@@ -35,6 +36,7 @@ export type SignInDeps = {
   /** PUBLIC_URL: the base of the redirect URL when OIDC_REDIRECT_URL is not set. */
   publicUrl: string | null;
   log?: Logger;
+  metrics?: Metrics;
   resident?: (room: string) => Y.Doc | undefined;
   now?: () => number;
 };
@@ -50,7 +52,7 @@ const STATE = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** A started flow, as the cookie keeps it. */
 type Pending = PendingFlow & { invitation: string; next: string | null; exp: number };
-type Handoff = SignedInJoin & { next: string | null; until: number };
+type Handoff = Omit<SignedInJoin, 'returning'> & { next: string | null; until: number };
 
 const encode = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
 
@@ -94,6 +96,7 @@ export function mountSignIn(app: Hono, deps: SignInDeps): void {
     if (err instanceof OidcError) code = err.code;
     else if (err instanceof HttpError) code = err.code;
     else throw err;
+    deps.metrics?.signIns.inc({ result: code });
     deps.log?.warn({ error: code, providerError: err instanceof OidcError ? err.providerError : undefined, detail: (err as Error).message }, 'oidc sign-in failed');
     const to = invitation ? `/join/${encodeURIComponent(invitation)}?signIn=${encodeURIComponent(code)}` : `/signed-in?error=${encodeURIComponent(code)}`;
     return c.redirect(to, 303);
@@ -131,9 +134,11 @@ export function mountSignIn(app: Hono, deps: SignInDeps): void {
     try {
       const identity = await client.finish(new URL(c.req.url).search, pending);
       const joined = await joinSignedIn({ secret: deps.secret, store, resident: deps.resident, now, provider: client.name }, pending.invitation, identity);
-      const handoff: Handoff = { ...joined, next: pending.next, until: now() + HANDOFF_S * 1000 };
+      const { returning: _returning, ...session } = joined;
+      const handoff: Handoff = { ...session, next: pending.next, until: now() + HANDOFF_S * 1000 };
       await setSignedCookie(c, HANDOFF_COOKIE, encode(handoff), key, cookieOptions(secure, HANDOFF_PATH, HANDOFF_S));
-      deps.log?.info({ plan: joined.room, person: joined.person.id, issuer: identity.issuer }, 'oidc sign-in');
+      deps.metrics?.signIns.inc({ result: joined.returning ? 'returned' : 'joined' });
+      deps.log?.info({ plan: joined.room, person: joined.person.id, issuer: identity.issuer, returning: joined.returning }, 'oidc sign-in');
       return c.redirect('/signed-in', 303);
     } catch (err) {
       return failed(c, err, pending.invitation);

@@ -219,6 +219,16 @@ describe('OIDC sign-in', () => {
     expect(start.headers.get('location')).toBe('/join/not-a-real-code');
   });
 
+  test('sign-ins are counted for operators, by result', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const count = (result: string) => Number(new RegExp(`^plenary_oidc_sign_ins_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(count('joined')).toBeGreaterThanOrEqual(4);
+    expect(count('returned')).toBeGreaterThanOrEqual(2);
+    expect(count('oidcState')).toBeGreaterThanOrEqual(4);
+    expect(count('oidcDenied')).toBe(1);
+    expect(count('revoked')).toBe(1);
+  });
+
   test('an unsafe return path is dropped', async () => {
     const link = await invite(server.url, room, adminToken, { role: 'editor' });
     const jar = new CookieJar();
