@@ -219,6 +219,27 @@ describe('OIDC sign-in', () => {
     expect(start.headers.get('location')).toBe('/join/not-a-real-code');
   });
 
+  test('the flow cookie is HttpOnly, SameSite=Lax, for the callback only, short-lived, and Secure behind https', async () => {
+    const attributes = async (base: string, code: string) => {
+      const res = await fetch(`${base}/auth/oidc/start?invitation=${code}`, { redirect: 'manual' });
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('plenary_oidc_'))!;
+      return cookie.split(';').slice(1).map((a) => a.trim());
+    };
+    const link = await invite(server.url, room, adminToken, { role: 'editor' });
+    const plain = await attributes(server.url, link.code);
+    expect(plain).toEqual(expect.arrayContaining(['Max-Age=600', 'Path=/auth/oidc/callback', 'HttpOnly', 'SameSite=Lax']));
+    expect(plain).not.toContain('Secure');
+    // Behind a TLS proxy: the registered callback is https, so the cookie is Secure.
+    const tls = await startServer({ env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, OIDC_REDIRECT_URL: 'https://plenary.example.org/auth/oidc/callback' } });
+    try {
+      const plan = await tls.createPlan('Behind TLS');
+      const tlsLink = await invite(tls.url, plan, tls.token(plan, 'admin', 'Admin'), { role: 'editor' });
+      expect(await attributes(tls.url, tlsLink.code)).toContain('Secure');
+    } finally {
+      await tls.stop();
+    }
+  });
+
   test('sign-ins are counted for operators, by result', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const count = (result: string) => Number(new RegExp(`^plenary_oidc_sign_ins_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
