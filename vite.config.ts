@@ -8,7 +8,9 @@ export default defineConfig({
   server: {
     proxy: {
       '/sync': { target: 'ws://127.0.0.1:3000', ws: true },
-      '/api': 'http://127.0.0.1:3000'
+      '/api': 'http://127.0.0.1:3000',
+      // OIDC sign-in: the start and callback routes are the server's, not the SPA's.
+      '/auth': 'http://127.0.0.1:3000'
     }
   }
 });

@@ -32,6 +32,19 @@ export type Config = {
   /** Seed the demo plan on startup when it does not exist. */
   seedDemo: boolean;
   logLevel: string;
+  /** Sign-in through an organisation's identity provider; null (the default) = off. */
+  oidc: OidcConfig | null;
+};
+
+export type OidcConfig = {
+  /** The issuer identifier; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The callback registered at the provider; null = PUBLIC_URL + /auth/oidc/callback, else the request's origin. */
+  redirectUrl: string | null;
+  /** What the UI calls the provider ("Sign in with …"); default the issuer's host. */
+  name: string;
 };
 
 const ENV_LIMITS: Record<keyof Limits, string> = {
@@ -76,6 +89,44 @@ function durability(raw: string | undefined): 'process' | 'power' {
   throw new ConfigError(`DURABILITY must be "process" or "power", got "${raw}"`);
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether a URL may be plain http: only on this machine (a provider started by tests, or local development). */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK.has(url.hostname);
+}
+
+function httpsUrl(env: NodeJS.ProcessEnv, name: string): URL {
+  const raw = env[name] as string;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) throw new ConfigError(`${name} must be an https:// URL (plain http only on localhost), got "${raw}"`);
+  return url;
+}
+
+/**
+ * OIDC is on when OIDC_ISSUER is set; then the client id and secret are required too, so a
+ * half-configured server fails at startup instead of at someone's first sign-in.
+ */
+function oidc(env: NodeJS.ProcessEnv): OidcConfig | null {
+  const set = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].filter((n) => env[n]);
+  if (set.length === 0) return null;
+  for (const n of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']) if (!env[n]) throw new ConfigError(`${n} must be set when ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} (OIDC sign-in needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET)`);
+  const issuer = httpsUrl(env, 'OIDC_ISSUER');
+  const redirect = env.OIDC_REDIRECT_URL ? httpsUrl(env, 'OIDC_REDIRECT_URL') : null;
+  return {
+    issuer: env.OIDC_ISSUER as string,
+    clientId: env.OIDC_CLIENT_ID as string,
+    clientSecret: env.OIDC_CLIENT_SECRET as string,
+    redirectUrl: redirect?.href ?? null,
+    name: (env.OIDC_NAME || issuer.host).slice(0, 60)
+  };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = { ...LIMITS } as Limits;
   for (const [key, name] of Object.entries(ENV_LIMITS) as [keyof Limits, string][]) limits[key] = number(env, name, LIMITS[key]);
@@ -95,6 +146,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactBytes: number(env, 'COMPACT_BYTES', 1024 * 1024),
     retentionDays: number(env, 'RETENTION_DAYS', 90),
     seedDemo: env.SEED_DEMO !== '0',
-    logLevel: env.LOG_LEVEL || 'info'
+    logLevel: env.LOG_LEVEL || 'info',
+    oidc: oidc(env)
   };
 }

@@ -23,11 +23,11 @@ async function main(): Promise<void> {
       maxUses: 1, memberId: null, label: 'Startup link', requireSignIn: false, createdBy: 'server', createdAt: now
     });
     await server.store.addAudit({ plan: room, at: now, actor: 'server', actorName: 'Server', action: 'invitationCreated', subject: id, detail: { role: 'admin', maxUses: 1 } });
-    log.info({ room, port: server.port, dataDir: config.dataDir, store: server.store.name }, 'plenary ready');
+    log.info({ room, port: server.port, dataDir: config.dataDir, store: server.store.name, sso: config.oidc?.issuer ?? null }, 'plenary ready');
     // The one line meant for a human: plain text, so it can be copied from the terminal.
     process.stdout.write(`\nPlenary is running. Open the demo plan as its admin (one use, valid 24 h):\n  ${server.url}/join/${code}\n\n`);
   } else {
-    log.info({ port: server.port, dataDir: config.dataDir, store: server.store.name }, 'plenary ready');
+    log.info({ port: server.port, dataDir: config.dataDir, store: server.store.name, sso: config.oidc?.issuer ?? null }, 'plenary ready');
   }
   let stopping = false;
   const stop = (signal: string) => {

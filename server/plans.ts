@@ -33,3 +33,21 @@ export async function createPlanRoom(store: DocStore, init: PlanInit & { room?: 
   }
   return room;
 }
+
+/**
+ * Reads a room's document without making it resident: the live one when the room is loaded
+ * (`resident`), else rebuilt from the store for the length of `fn`.
+ */
+export async function readRoomDoc<T>(store: DocStore, resident: ((room: string) => Y.Doc | undefined) | undefined, room: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  const live = resident?.(room);
+  if (live) return fn(live);
+  const loaded = await store.load(room);
+  const doc = new Y.Doc();
+  try {
+    if (loaded.checkpoint) Y.applyUpdate(doc, loaded.checkpoint.data);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    return fn(doc);
+  } finally {
+    doc.destroy();
+  }
+}

@@ -18,6 +18,7 @@ import { openPostgresStore } from './persistence/postgres.ts';
 import { openSqliteStore } from './persistence/sqlite.ts';
 import type { PlenaryStore } from './persistence/access-store.ts';
 import { People } from './auth/people.ts';
+import { OidcClient } from './auth/oidc.ts';
 import { liveAccess } from './sync/access-live.ts';
 import { randomBytes } from 'node:crypto';
 import { EXTENSIONS } from './extensions/index.ts';
@@ -65,7 +66,11 @@ export async function startPlenary(
   const sync = new SyncServer(rooms, config.limits, metrics, log);
   const online = (personId: string) => [...sync.connections].some((c) => c.author === personId);
   await liveAccess(people, sync.connections, log, bus, serverId);
-  const app = createApp({ secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  const oidc = config.oidc ? new OidcClient(config.oidc) : null;
+  const app = createApp({
+    secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
+    stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log
+  });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });

@@ -56,8 +56,10 @@ export type SessionRequest = {
   role: Role;
   invitationId: string | null;
   memberId?: string | null;
-  /** An external identity (OIDC subject), when the person signed in. */
+  /** An external identity (`<issuer>#<sub>`), when the person signed in. */
   subject?: string | null;
+  /** The identity provider they signed in with (its name as people know it, and its issuer), for the audit list. */
+  signedIn?: { provider: string; issuer: string };
   /** The session never outlives this (ms). */
   until?: number | null;
   /** Who or what let them in, for the audit list. */
@@ -86,7 +88,13 @@ export async function issueSession(registry: AccessStore, secret: string, req: S
     actorName: req.actor?.name ?? person.name,
     action: 'joined',
     subject: person.id,
-    detail: { name: person.name, role: person.role, invitationId: req.invitationId, memberId: person.memberId }
+    detail: {
+      name: person.name,
+      role: person.role,
+      invitationId: req.invitationId,
+      memberId: person.memberId,
+      ...(req.signedIn ? { signedInWith: req.signedIn.provider, issuer: req.signedIn.issuer } : {})
+    }
   });
   return sessionFor(registry, secret, person, req.scope, req.until ?? null, now);
 }

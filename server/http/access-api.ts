@@ -19,6 +19,7 @@ import type { People } from '../auth/people.ts';
 import { hashCode, issueSession, newInvitationCode, newInvitationId, sessionFor } from '../auth/sessions.ts';
 import { verifyToken, type Claims } from '../auth/token.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { readRoomDoc } from '../plans.ts';
 import { useRefusal, type Invitation, type Person, type PlenaryStore, type UseRefusal } from '../persistence/access-store.ts';
 import { authenticate, bearer } from './access.ts';
 import { HttpError } from './errors.ts';
@@ -29,6 +30,8 @@ export type AccessApiDeps = {
   metrics: Metrics;
   people: People;
   resident?: (room: string) => Y.Doc | undefined;
+  /** Whether sign-in through an identity provider is set up (invitations may then require it). */
+  sso?: boolean;
   /** Whether a person has a live socket on this server. */
   online?: (personId: string) => boolean;
   now?: () => number;
@@ -50,12 +53,12 @@ const REFUSALS: Record<UseRefusal, { status: 404 | 410; code: string; message: s
   revoked: { status: 410, code: 'invitationRevoked', message: 'this link was revoked' }
 };
 
-function refuse(refusal: UseRefusal): never {
+export function refuse(refusal: UseRefusal): never {
   const r = REFUSALS[refusal];
   throw new HttpError(r.status, r.code, r.message);
 }
 
-const cleanName = (v: unknown, max = MAX_NAME) => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim().slice(0, max) : '');
+export const cleanName = (v: unknown, max = MAX_NAME) => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim().slice(0, max) : '');
 
 const publicInvitation = (i: Invitation) => i;
 
@@ -68,6 +71,8 @@ const publicPerson = (p: Person, online: boolean) => ({
   createdAt: p.createdAt,
   lastSeenAt: p.lastSeenAt,
   revoked: p.revokedAt !== null,
+  /** Joined by signing in with the organisation's identity provider (the identity itself stays on the server). */
+  signedIn: p.subject !== null,
   online
 });
 
@@ -87,20 +92,7 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
     return { room, claims };
   }
 
-  /** Reads the plan's document (resident or stored) without making it resident. */
-  async function readPlan<T>(room: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    const live = deps.resident?.(room);
-    if (live) return fn(live);
-    const loaded = await store.load(room);
-    const doc = new Y.Doc();
-    try {
-      if (loaded.checkpoint) Y.applyUpdate(doc, loaded.checkpoint.data);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-      return fn(doc);
-    } finally {
-      doc.destroy();
-    }
-  }
+  const readPlan = <T>(room: string, fn: (doc: Y.Doc) => T) => readRoomDoc(store, deps.resident, room, fn);
 
   const audit = (plan: string, actor: Claims | null, action: Parameters<PlenaryStore['addAudit']>[0]['action'], subject: string, detail: Record<string, unknown>) =>
     store.addAudit({ plan, at: now(), actor: actor?.sub ?? 'server', actorName: actor?.name ?? 'Server', action, subject, detail });
@@ -114,6 +106,9 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
     if (typeof days !== 'number' || !(days > 0) || days > MAX_INVITATION_DAYS) throw new HttpError(400, 'badRequest', `expiresInDays must be between 0 and ${MAX_INVITATION_DAYS}`);
     const maxUses = b.maxUses === undefined || b.maxUses === null ? null : b.maxUses;
     if (maxUses !== null && (typeof maxUses !== 'number' || !Number.isInteger(maxUses) || maxUses < 1 || maxUses > 10_000)) throw new HttpError(400, 'badRequest', 'maxUses must be a whole number from 1');
+    if (b.requireSignIn !== undefined && typeof b.requireSignIn !== 'boolean') throw new HttpError(400, 'badRequest', 'requireSignIn must be true or false');
+    // A link nobody could ever use is refused when it is made, not when it is opened.
+    if (b.requireSignIn === true && !deps.sso) throw new HttpError(400, 'ssoDisabled', 'sign-in with an identity provider is not set up on this server');
     const memberId = b.memberId === undefined || b.memberId === null ? null : b.memberId;
     if (memberId !== null) {
       const known = typeof memberId === 'string' && (await readPlan(room, (doc) => members.get(doc, memberId) !== null));
@@ -138,7 +133,7 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
       createdBy: claims.sub,
       createdAt: at
     });
-    await audit(room, claims, 'invitationCreated', invitation.id, { role: invitation.role, expiresAt: invitation.expiresAt, maxUses: invitation.maxUses, memberId: invitation.memberId, label: invitation.label });
+    await audit(room, claims, 'invitationCreated', invitation.id, { role: invitation.role, expiresAt: invitation.expiresAt, maxUses: invitation.maxUses, memberId: invitation.memberId, label: invitation.label, ...(invitation.requireSignIn ? { requireSignIn: true } : {}) });
     const url = `/join/${code}`;
     return c.json({ invitation: publicInvitation(invitation), code, url, exp: Math.floor(invitation.expiresAt / 1000) }, 201);
   }
@@ -260,7 +255,8 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
   });
 }
 
-function answer(issued: { token: string; person: Person; exp: number }, room: string) {
+/** What accepting answers (and what a sign-in hands to the browser). */
+export function answer(issued: { token: string; person: Person; exp: number }, room: string) {
   const { person } = issued;
   return { token: issued.token, person: { id: person.id, name: person.name, role: person.role, memberId: person.memberId }, room, exp: issued.exp };
 }

@@ -11,6 +11,9 @@ import type { PlenaryStore } from '../persistence/access-store.ts';
 import type { People } from '../auth/people.ts';
 import { issueSession } from '../auth/sessions.ts';
 import { mountAccessApi } from './access-api.ts';
+import { mountSignIn } from './sign-in.ts';
+import type { OidcClient } from '../auth/oidc.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -33,6 +36,11 @@ export type AppDeps = {
   rooms?: RoomAccess;
   /** The live document of a resident room (undefined when not loaded), for read-only routes. */
   resident?: (room: string) => Y.Doc | undefined;
+  /** Sign-in through the organisation's identity provider; null or absent = off. */
+  oidc?: OidcClient | null;
+  /** PUBLIC_URL, for the OIDC redirect URL. */
+  publicUrl?: string | null;
+  log?: Logger;
 };
 
 /**
@@ -112,7 +120,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ room, token: t, url: `/p/${room}?token=${t}`, person: { id: person.id, name: person.name, role: person.role, memberId: null }, exp }, 201);
   });
 
-  mountAccessApi(app, { ...deps, limit: limitBody(BODY_LIMITS.small), body });
+  mountAccessApi(app, { ...deps, sso: deps.oidc != null, limit: limitBody(BODY_LIMITS.small), body });
+  mountSignIn(app, { ...deps, oidc: deps.oidc ?? null, publicUrl: deps.publicUrl ?? null });
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".

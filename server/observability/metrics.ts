@@ -19,6 +19,12 @@ export function createMetrics() {
       registers: [registry]
     }),
     authFailures: new Counter({ name: 'plenary_auth_failures_total', help: 'Refused tokens', labelNames: ['reason'] as const, registers: [registry] }),
+    signIns: new Counter({
+      name: 'plenary_oidc_sign_ins_total',
+      help: 'Sign-ins through the identity provider, by result: joined, returned, or the named failure',
+      labelNames: ['result'] as const,
+      registers: [registry]
+    }),
     closes: new Counter({ name: 'plenary_policy_closes_total', help: 'Connections closed by the server', labelNames: ['reason'] as const, registers: [registry] }),
     callbackErrors: new Counter({
       name: 'plenary_callback_errors_total',

@@ -45,13 +45,16 @@ export type Person = {
   createdAt: number;
   lastSeenAt: number;
   revokedAt: number | null;
-  /** The OIDC subject once sign-in exists; null for people who joined by name. */
+  /**
+   * Who they are at the organisation's identity provider, `<issuer>#<sub>` (server/auth/oidc.ts),
+   * when they joined by signing in; null for people who joined by name.
+   */
   subject: string | null;
 };
 
 export type Session = { id: string; personId: string; plan: string; createdAt: number; expiresAt: number; revokedAt: number | null };
 
-export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'roleChanged' | 'revoked' | 'nameChanged';
+export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged';
 
 export type AuditEntry = {
   id: number;
@@ -86,6 +89,8 @@ export interface AccessStore {
   getPerson(id: string): Promise<Person | null>;
   /** Oldest first. */
   listPeople(plan: string): Promise<Person[]>;
+  /** The plan's people with this identity (`<issuer>#<sub>`), revoked ones too; oldest first. */
+  peopleBySubject(plan: string, subject: string): Promise<Person[]>;
   /** The person after the change, or null when unknown. */
   updatePerson(id: string, patch: PersonPatch): Promise<Person | null>;
 

@@ -204,6 +204,10 @@ export function createMemoryStore(): PlenaryStore {
       guard.run('listPeople', () =>
         [...people.values()].filter((p) => p.plan === plan).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((p) => ({ ...p }))
       ),
+    peopleBySubject: (plan, subject) =>
+      guard.run('peopleBySubject', () =>
+        [...people.values()].filter((p) => p.plan === plan && p.subject === subject).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((p) => ({ ...p }))
+      ),
     updatePerson: (id, patch) =>
       guard.run('updatePerson', () => {
         const p = people.get(id);

@@ -433,6 +433,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       guard.run('listPeople', async () =>
         (await sql<PersonRow[]>`select * from ${people} where plan = ${plan} order by created_at, id collate "C"`).map(toPerson)
       ),
+    peopleBySubject: (plan, subject) =>
+      guard.run('peopleBySubject', async () =>
+        (await sql<PersonRow[]>`select * from ${people} where plan = ${plan} and subject = ${subject} order by created_at, id collate "C"`).map(toPerson)
+      ),
     updatePerson: (id, patch) =>
       guard.run('updatePerson', async () => {
         const [row] = await sql<PersonRow[]>`

@@ -216,6 +216,8 @@ function prepareStatements(db: Database.Database) {
     ),
     personById: db.prepare<[string], Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
     peopleOf: db.prepare<[string], Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE plan = ? ORDER BY created_at, id`),
+    // Narrowed by the people_plan index; a plan has at most thousands of people.
+    peopleBySubject: db.prepare<[string, string], Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE plan = ? AND subject = ? ORDER BY created_at, id`),
     updatePerson: db.prepare<{ id: string; role: string | null; name: string | null; lastSeenAt: number | null; revokedAt: number | null }>(
       `UPDATE people SET role = coalesce(@role, role), name = coalesce(@name, name),
          last_seen_at = max(last_seen_at, coalesce(@lastSeenAt, last_seen_at)),
@@ -361,6 +363,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     createPerson: (person) => guard.run('createPerson', () => void stmt.insertPerson.run(person)),
     getPerson: (id) => guard.run('getPerson', () => stmt.personById.get(id) ?? null),
     listPeople: (plan) => guard.run('listPeople', () => stmt.peopleOf.all(plan)),
+    peopleBySubject: (plan, subject) => guard.run('peopleBySubject', () => stmt.peopleBySubject.all(plan, subject)),
     updatePerson: (id, patch) => guard.run('updatePerson', () => updatePerson.immediate(id, patch)),
     createSession: (session) => guard.run('createSession', () => void stmt.insertSession.run(session)),
     getSession: (id) => guard.run('getSession', () => stmt.sessionById.get(id) ?? null),

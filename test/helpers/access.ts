@@ -25,7 +25,7 @@ async function expectOk(p: Promise<{ status: number; json: any }>, what: string,
   return r.json;
 }
 
-export function invite(base: string, room: string, adminToken: string, body: { role: Role; expiresInDays?: number; maxUses?: number; memberId?: string; label?: string }): Promise<Minted> {
+export function invite(base: string, room: string, adminToken: string, body: { role: Role; expiresInDays?: number; maxUses?: number; memberId?: string; label?: string; requireSignIn?: boolean }): Promise<Minted> {
   return expectOk(api(base, 'POST', `/api/plans/${room}/invitations`, adminToken, body), 'invite', 201);
 }
 

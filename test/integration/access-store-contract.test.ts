@@ -124,6 +124,17 @@ function describeAccessContract(name: string, factory: () => Promise<PlenaryStor
       expect(await store.updatePerson('nobody', { role: 'admin' })).toBeNull();
     });
 
+    it('finds a plan’s people by their sign-in identity, revoked ones too, oldest first', async () => {
+      await store.createPerson(person('p_s2', { createdAt: NOW + 9, subject: 'https://id.example#ada', revokedAt: NOW + 20 }));
+      await store.createPerson(person('p_s1', { createdAt: NOW + 1, subject: 'https://id.example#ada' }));
+      await store.createPerson(person('p_s3', { subject: 'https://id.example#grace' }));
+      await store.createPerson(person('p_s4', { plan: 'plan-b', subject: 'https://id.example#ada' }));
+      await store.createPerson(person('p_s5'));
+      expect((await store.peopleBySubject('plan-a', 'https://id.example#ada')).map((p) => [p.id, p.revokedAt])).toEqual([['p_s1', null], ['p_s2', NOW + 20]]);
+      expect(await store.peopleBySubject('plan-a', 'https://id.example#nobody')).toEqual([]);
+      expect(await store.peopleBySubject('plan-b', 'https://id.example#ada')).toEqual([person('p_s4', { plan: 'plan-b', subject: 'https://id.example#ada' })]);
+    });
+
     it('stores sessions', async () => {
       const s = { id: 's1', personId: 'p_1', plan: 'plan-a', createdAt: NOW, expiresAt: NOW + 1000, revokedAt: null };
       await store.createSession(s);

@@ -15,6 +15,7 @@ const inv = (over: Partial<Invitation> = {}): Invitation => ({
   uses: 0,
   memberId: null,
   label: '',
+  requireSignIn: false,
   createdBy: 'p_alan',
   createdAt: NOW - 1000,
   revokedAt: null,
@@ -69,6 +70,12 @@ describe('audit sentences', () => {
   it('a join names the person who joined, and falls back to the actor', () => {
     expect(auditSentence({ ...entry('joined', { role: 'editor' }), actorName: 'Eddie Editor', actor: 'p_eddie' }, names)).toBe('Eddie Editor joined as editor');
     expect(auditSentence({ ...entry('joined', {}, 'p_unknown'), actorName: 'Newcomer' }, names)).toBe('Newcomer joined');
+  });
+
+  it('a sign-in join names the identity provider, and so does a returning sign-in', () => {
+    expect(auditSentence({ ...entry('joined', { name: 'Ada Lovelace', role: 'editor', signedInWith: 'Acme ID' }), actorName: 'Ada Lovelace' }, names)).toBe('Ada Lovelace joined as editor, signed in with Acme ID');
+    expect(auditSentence({ ...entry('signedIn', { name: 'Ada Lovelace', signedInWith: 'Acme ID' }), actorName: 'Ada Lovelace' }, names)).toBe('Ada Lovelace signed in again with Acme ID');
+    expect(auditSentence(entry('invitationCreated', { role: 'viewer', requireSignIn: true }, 'i1'), names)).toBe('Alan Admin created an invitation for viewers, sign-in required');
   });
 
   it('an unknown action still reads, with the server as actor', () => {

@@ -19,6 +19,8 @@ export type InvitationPreview = {
 
 export type PersonRef = { id: string; name: string; role: Role; memberId: string | null };
 export type Accepted = { token: string; person: PersonRef; room: string; exp: number };
+/** What a finished sign-in hands this browser (once): a session like Accepted, plus where to go. */
+export type SignedIn = Accepted & { planName: string; next: string | null };
 
 export type Invitation = {
   id: string;
@@ -28,12 +30,13 @@ export type Invitation = {
   uses: number;
   memberId: string | null;
   label: string;
+  requireSignIn: boolean;
   createdBy: string;
   createdAt: number;
   revokedAt: number | null;
 };
 export type CreatedInvitation = { invitation: Invitation; code: string; url: string };
-export type NewInvitation = { role: Role; expiresInDays: number; maxUses?: number; memberId?: string; label?: string };
+export type NewInvitation = { role: Role; expiresInDays: number; maxUses?: number; memberId?: string; label?: string; requireSignIn?: boolean };
 
 export type Person = {
   id: string;
@@ -44,10 +47,12 @@ export type Person = {
   createdAt: number;
   lastSeenAt: number | null;
   revoked: boolean;
+  /** Joined by signing in with the organisation's identity provider. */
+  signedIn: boolean;
   online: boolean;
 };
 
-export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'roleChanged', 'revoked', 'nameChanged'] as const;
+export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'signedIn', 'roleChanged', 'revoked', 'nameChanged'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = {
   id: string;
@@ -107,6 +112,14 @@ export function readAccepted(data: unknown): Accepted | null {
   return { token: d.token, person, room: d.room, exp: d.exp };
 }
 
+export function readSignedIn(data: unknown): SignedIn | null {
+  const accepted = readAccepted(data);
+  const d = obj(data);
+  if (!accepted || !d) return null;
+  const next = str(d.next) && d.next.startsWith('/') && !d.next.startsWith('//') ? d.next : null;
+  return { ...accepted, planName: str(d.planName) && d.planName ? d.planName : accepted.room, next };
+}
+
 function readInvitation(v: unknown): Invitation | null {
   const o = obj(v);
   if (!o || !str(o.id) || !isRole(o.role) || !num(o.expiresAt)) return null;
@@ -118,6 +131,7 @@ function readInvitation(v: unknown): Invitation | null {
     uses: num(o.uses) ? o.uses : 0,
     memberId: optStr(o.memberId),
     label: str(o.label) ? o.label : '',
+    requireSignIn: o.requireSignIn === true,
     createdBy: str(o.createdBy) ? o.createdBy : '',
     createdAt: num(o.createdAt) ? o.createdAt : 0,
     revokedAt: optNum(o.revokedAt)
@@ -136,6 +150,7 @@ function readPerson(v: unknown): Person | null {
     createdAt: num(o.createdAt) ? o.createdAt : 0,
     lastSeenAt: optNum(o.lastSeenAt),
     revoked: o.revoked === true,
+    signedIn: o.signedIn === true,
     online: o.online === true
   };
 }
@@ -174,6 +189,11 @@ export async function previewInvitation(invitationCode: string): Promise<Invitat
 /** `session`: this browser's live session for the plan, if any, so the server returns the same person. */
 export async function acceptInvitation(invitationCode: string, choice: { name?: string; memberId?: string }, session: string | null): Promise<Accepted> {
   return readAccepted(await requestJson('POST', `/api/invitations/${code(invitationCode)}/accept`, session, choice)) ?? malformed('accept');
+}
+
+/** The session a finished sign-in left for this browser; read once (the server forgets it). */
+export async function takeSignIn(): Promise<SignedIn> {
+  return readSignedIn(await requestJson('POST', '/api/oidc/handoff', null)) ?? malformed('sign-in');
 }
 
 export async function createInvitation(token: string, room: string, request: NewInvitation): Promise<CreatedInvitation> {

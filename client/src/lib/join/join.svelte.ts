@@ -5,6 +5,7 @@
  * same person: opening the link again never makes a second one.
  */
 import { ApiError } from '../api/http.ts';
+import { serverConfig } from '../api/config.ts';
 import { acceptInvitation, invitationProblem, previewInvitation, type InvitationPreview, type InvitationProblem } from '../api/access.ts';
 import { personalSession, storePersonalSession, type PersonalSession } from '../auth/personal.ts';
 import { forgetTabToken } from '../auth/tokens.ts';
@@ -15,7 +16,7 @@ export const PROBLEM_TEXT: Record<InvitationProblem, { title: string; help: stri
   expired: { title: 'This invitation has expired', help: 'Ask the person who invited you for a new link.' },
   usedUp: { title: 'This invitation has been used up', help: 'It could be used a limited number of times. Ask for a new link.' },
   revoked: { title: 'This invitation was revoked', help: 'An admin withdrew it. Ask for a new link if you still need access.' },
-  signIn: { title: 'This invitation needs you to sign in', help: 'Sign in with your organisation’s account, then open the link again.' },
+  signIn: { title: 'This invitation needs you to sign in', help: 'It asks for your organisation’s account, but sign-in is not set up on this server. Ask the person who invited you.' },
   other: { title: 'This invitation cannot be used', help: 'Ask the person who invited you for a new link.' }
 };
 
@@ -34,13 +35,16 @@ export class Join {
   asSomeoneElse = $state(false);
   busy = $state(false);
   error = $state('');
+  /** The organisation's identity provider, when this server offers sign-in with it. */
+  sso = $state.raw<{ name: string } | null>(null);
 
   constructor(readonly code: string) {}
 
   async load(): Promise<void> {
     this.state = { step: 'loading' };
     try {
-      const preview = await previewInvitation(this.code);
+      const [preview, config] = await Promise.all([previewInvitation(this.code), serverConfig()]);
+      this.sso = config.sso;
       this.state = { step: 'ready', preview, existing: personalSession(preview.plan.room) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

@@ -48,7 +48,9 @@ export function auditSentence(e: AuditEntry, nameOf: (id: string) => string | nu
   const role = text(d.role);
   switch (e.action) {
     case 'joined':
-      return `${text(d.name) ?? nameOf(e.subject) ?? who} joined${role ? ` as ${role}` : ''}${text(d.via) || text(d.label) ? ` through “${text(d.via) ?? text(d.label)}”` : ''}`;
+      return `${text(d.name) ?? nameOf(e.subject) ?? who} joined${role ? ` as ${role}` : ''}${text(d.via) || text(d.label) ? ` through “${text(d.via) ?? text(d.label)}”` : ''}${text(d.signedInWith) ? `, signed in with ${text(d.signedInWith)}` : ''}`;
+    case 'signedIn':
+      return `${text(d.name) ?? nameOf(e.subject) ?? who} signed in again${text(d.signedInWith) ? ` with ${text(d.signedInWith)}` : ''}`;
     case 'roleChanged': {
       const from = text(d.from);
       const to = text(d.to) ?? role;
@@ -59,7 +61,7 @@ export function auditSentence(e: AuditEntry, nameOf: (id: string) => string | nu
     case 'nameChanged':
       return `${who} renamed ${text(d.from) ?? 'a person'} to ${text(d.to) ?? subject}`;
     case 'invitationCreated':
-      return `${who} created an invitation${role ? ` for ${role}s` : ''}${text(d.label) ? ` (“${text(d.label)}”)` : ''}`;
+      return `${who} created an invitation${role ? ` for ${role}s` : ''}${text(d.label) ? ` (“${text(d.label)}”)` : ''}${d.requireSignIn === true ? ', sign-in required' : ''}`;
     case 'invitationRevoked': {
       const label = text(d.label) ?? nameOf(e.subject);
       return `${who} revoked an invitation${label ? ` (“${label}”)` : ''}`;
