@@ -59,6 +59,7 @@ import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { connectRaw, fetchRoomState, type RawClient } from '../helpers/raw.ts';
 import { buildBigPlan } from './big-plan.ts';
 import { killAllChildren, nextMessage, progress, rssBytes, ROOT, sleep, spawnTsChild, stopChild } from './proc.ts';
+import { ALLOCATOR_ENV } from './servers.ts';
 import { compactJson } from './report.ts';
 import { round, summarize } from './stats.ts';
 
@@ -134,7 +135,8 @@ class ChaosServer {
         PLENARY_SECRET: this.secret,
         LOG_LEVEL: 'warn',
         ROOM_IDLE_MS: String(CHAOS.roomIdleMs),
-        SEED_DEMO: '0'
+        SEED_DEMO: '0',
+        ...ALLOCATOR_ENV
       }
     });
     // The end of the server's output, to say why it died.
