@@ -65,7 +65,7 @@ export async function startPlenary(
   const sync = new SyncServer(rooms, config.limits, metrics, log);
   const online = (personId: string) => [...sync.connections].some((c) => c.author === personId);
   await liveAccess(people, sync.connections, log, bus, serverId);
-  const app = createApp({ secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  const app = createApp({ secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });

@@ -18,6 +18,7 @@ import { authenticate, bearer } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
 import { planMetrics, readMetricsQuery } from './metrics-api.ts';
 import type * as Y from 'yjs';
+import type { IncomingMessage } from 'node:http';
 
 export type AppDeps = {
   secret: string;
@@ -33,7 +34,12 @@ export type AppDeps = {
   rooms?: RoomAccess;
   /** The live document of a resident room (undefined when not loaded), for read-only routes. */
   resident?: (room: string) => Y.Doc | undefined;
+  /** Whether another sync socket from this address fits under the cap (the upgrade's 429). */
+  admitsAddress?: (address: string) => boolean;
 };
+
+/** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */
+const remoteAddress = (env: unknown): string | undefined => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
 
 /**
  * Request bodies are limited before they are read (per route, below): a body over the limit is
@@ -75,13 +81,19 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.json({ ok: true, ...deps.stats() }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
-  // With ?room=, also answers whether that room exists and the token grants it (403/404): a browser
+  // With ?room=, also answers whether that room exists and the token grants it (403/404), and whether
+  // this address is over its socket cap (429): a browser
   // cannot read the HTTP status of a refused WebSocket upgrade, so the client asks here.
   app.get('/api/session', async (c) => {
     const room = c.req.query('room');
     if (room !== undefined && !isValidRoom(room)) throw new HttpError(400, 'badRoom', 'invalid room name');
     const claims = await authenticate(deps, token(c), room ?? null);
     if (room !== undefined && !(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
+    // The upgrade's own 429, said where the browser can read it (the client retries with backoff).
+    const address = remoteAddress(c.env);
+    if (room !== undefined && address !== undefined && deps.admitsAddress && !deps.admitsAddress(address)) {
+      throw new HttpError(429, 'tooManyConnectionsFromAddress', 'too many open connections from this address');
+    }
     return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp, ...(claims.sid ? { personal: true } : {}) });
   });
 
