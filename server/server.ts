@@ -19,6 +19,7 @@ import { openSqliteStore } from './persistence/sqlite.ts';
 import type { PlenaryStore } from './persistence/access-store.ts';
 import { People } from './auth/people.ts';
 import { liveAccess } from './sync/access-live.ts';
+import { Online } from './sync/online.ts';
 import { randomBytes } from 'node:crypto';
 import { EXTENSIONS } from './extensions/index.ts';
 import type { RoomExtension } from './extensions/extension.ts';
@@ -62,10 +63,12 @@ export async function startPlenary(
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
   const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS });
-  const sync = new SyncServer(rooms, config.limits, metrics, log);
-  const online = (personId: string) => [...sync.connections].some((c) => c.author === personId);
-  await liveAccess(people, sync.connections, log, bus, serverId);
-  const app = createApp({ secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
+  const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
+  const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
+  sync.onBeat = () => online.beat();
+  sync.onSocketsChanged = () => online.changed();
+  await liveAccess(people, sync.connections, log, bus, serverId, online);
+  const app = createApp({ secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc, admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }) });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes * 4, perMessageDeflate: false });
@@ -91,6 +94,7 @@ export async function startPlenary(
     close() {
       closing ??= (async () => {
         accepting = false;
+        online.stop();
         server.close();
         await sync.shutdown();
         wss.close();

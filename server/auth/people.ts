@@ -90,4 +90,17 @@ export class People {
     // Best effort: a missed "last seen" is not worth failing a connection for.
     this.store.updatePerson(person.id, { lastSeenAt: now }).catch(() => {});
   }
+
+  /**
+   * These people were seen at `now` (the heartbeat, for everyone connected): one batched write of
+   * those not written within `everyMs`. `everyMs` 0 writes them all (a last socket just closed).
+   */
+  async seen(personIds: readonly string[], now: number, everyMs = TOUCH_EVERY_MS): Promise<void> {
+    const due = personIds.filter((id) => now - (this.touched.get(id) ?? -Infinity) >= everyMs);
+    // Forget people not written for a while, so the map holds about the people connected now.
+    for (const [id, at] of this.touched) if (now - at > 10 * TOUCH_EVERY_MS) this.touched.delete(id);
+    if (due.length === 0) return;
+    for (const id of due) this.touched.set(id, now);
+    await this.store.touchPeople(due, now);
+  }
 }

@@ -12,6 +12,7 @@ import type { AccessMessage, FanoutBus } from '../fanout/bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Person } from '../persistence/access-store.ts';
 import type { Connection } from './connection.ts';
+import type { Online } from './online.ts';
 
 export const ACCESS_EXTENSION = 'access';
 
@@ -28,14 +29,19 @@ export function applyPerson(connections: Iterable<Connection>, person: Person): 
   }
 }
 
-/** Wires the registry's change notices to this server's sockets and to the other servers. */
-export async function liveAccess(people: People, connections: Set<Connection>, log: Logger, bus?: FanoutBus, serverId = 'local'): Promise<void> {
+/**
+ * Wires the registry's change notices to this server's sockets and to the other servers, and the
+ * other servers' online lists to `online` (server/sync/online.ts).
+ */
+export async function liveAccess(people: People, connections: Set<Connection>, log: Logger, bus?: FanoutBus, serverId = 'local', online?: Online): Promise<void> {
   people.onChange((person) => applyPerson(connections, person));
   if (!bus) return;
   people.publish = (personIds) => {
     bus.publishAccess({ server: serverId, personIds }).catch((err) => log.warn({ err }, 'access notice not published'));
   };
   await bus.onAccess(serverId, (m: AccessMessage) => {
+    online?.heard(m);
+    if (m.personIds.length === 0) return;
     people.changed(m.personIds, false).catch((err) => log.error({ err }, 'applying an access notice failed'));
   });
 }
