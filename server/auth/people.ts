@@ -28,6 +28,9 @@ export class People {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
   private readonly listeners: PersonChange[] = [];
+  private readonly sessionListeners: ((sessionIds: readonly string[]) => void)[] = [];
+  /** Tells the other servers that sessions were signed out; set with `publish`. */
+  publishSessions: (sessionIds: string[]) => void = () => {};
 
   constructor(
     readonly store: AccessStore,
@@ -36,8 +39,8 @@ export class People {
     public publish: (personIds: string[]) => void = () => {}
   ) {}
 
-  /** The claims to act on, or 'revoked'. */
-  async resolve(claims: Claims): Promise<Claims | 'revoked'> {
+  /** The claims to act on, 'revoked' (person, or an expired or unknown session), or 'signedOut'. */
+  async resolve(claims: Claims): Promise<Claims | 'revoked' | 'signedOut'> {
     if (claims.sid === undefined) return claims;
     let entry = this.cache.get(claims.sid);
     if (entry && this.now() - entry.at > CACHE_MS) entry = undefined;
@@ -50,7 +53,9 @@ export class People {
     }
     const { session, person } = entry;
     const now = this.now();
-    if (session.personId !== claims.sub || person.revokedAt !== null || session.revokedAt !== null || session.expiresAt <= now) return 'revoked';
+    if (session.personId !== claims.sub || person.revokedAt !== null || session.expiresAt <= now) return 'revoked';
+    // The person is fine; this one session was signed out (their other browsers go on).
+    if (session.revokedAt !== null) return 'signedOut';
     this.touch(person, now);
     return { ...claims, name: person.name, role: person.role };
   }
@@ -59,13 +64,35 @@ export class People {
   async livePerson(claims: Claims, plan: string): Promise<Person | null> {
     if (claims.sid === undefined) return null;
     const resolved = await this.resolve(claims);
-    if (resolved === 'revoked') return null;
+    if (typeof resolved === 'string') return null;
     const person = this.cache.get(claims.sid)?.person;
     return person && person.plan === plan ? person : null;
   }
 
   onChange(listener: PersonChange): void {
     this.listeners.push(listener);
+  }
+
+  /** Told the session ids that were signed out (here or, over the bus, on another server). */
+  onSessionsEnded(listener: (sessionIds: readonly string[]) => void): void {
+    this.sessionListeners.push(listener);
+  }
+
+  /**
+   * Signs one session out: the registry ends it, every server forgets its cached copy and closes its
+   * sockets (CLOSE.signedOut). Returns the session, or null when the registry does not know it.
+   */
+  async signOut(sessionId: string): Promise<Session | null> {
+    const session = await this.store.revokeSession(sessionId, this.now());
+    if (session) this.sessionsEnded([sessionId]);
+    return session;
+  }
+
+  /** These sessions ended: forget them, tell the listeners; `local` false when another server said so. */
+  sessionsEnded(sessionIds: readonly string[], local = true): void {
+    for (const sid of sessionIds) this.cache.delete(sid);
+    if (local) this.publishSessions([...sessionIds]);
+    for (const l of this.sessionListeners) l(sessionIds);
   }
 
   /**

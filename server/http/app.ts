@@ -11,6 +11,7 @@ import type { PlenaryStore } from '../persistence/access-store.ts';
 import type { People } from '../auth/people.ts';
 import { issueSession } from '../auth/sessions.ts';
 import { mountAccessApi } from './access-api.ts';
+import { mountSessionApi } from './session-api.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   mountAccessApi(app, { ...deps, limit: limitBody(BODY_LIMITS.small), body });
+  mountSessionApi(app, deps);
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".

@@ -51,7 +51,7 @@ export type Person = {
 
 export type Session = { id: string; personId: string; plan: string; createdAt: number; expiresAt: number; revokedAt: number | null };
 
-export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'roleChanged' | 'revoked' | 'nameChanged';
+export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut';
 
 export type AuditEntry = {
   id: number;

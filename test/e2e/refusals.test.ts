@@ -3,7 +3,7 @@
  * through the access API reads why and what to do, and the page stops (no new socket, no "Try
  * again"); a room the server unloads (4500) comes back by itself after a countdown; a person past
  * the per-person socket cap (4436) is told to close a tab, sees the countdown, and "Try now" works
- * from the keyboard once a tab is closed.
+ * from the keyboard once a tab is closed. Signing out ends the session and says so (4435).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -125,6 +125,34 @@ describe('refusals explain themselves', () => {
     const other = await openPlan(room, server.token(room, 'viewer', 'Otto Other'));
     await waitForCardTitle(other, 'After the unload', 10_000);
     await waitForCardTitle(other, 'Before the unload', 1_000);
+  });
+
+  test('signing out of a plan: asked once more, the server ends the session, this browser forgets it', async () => {
+    const room = await server.createPlan('Shared laptop');
+    const admin = server.token(room, 'admin', 'Alan Admin');
+    const minted = await invite(server.url, room, admin, { role: 'editor' });
+    const page = await (await context()).newPage();
+    await page.goto(`${server.url}${minted.url}`);
+    await page.getByLabel('Your name').fill('Sam Shared');
+    await page.getByRole('button', { name: 'Join the plan' }).click();
+    await page.waitForURL(`${server.url}/p/${room}`, { timeout: 10_000 });
+    await waitForConnection(page, 'connected');
+    const token = await page.evaluate((r) => JSON.parse(localStorage.getItem(`plenary:person:${r}`)!).token as string, room);
+
+    await page.getByRole('button', { name: 'Sign out of this plan' }).click();
+    await page.getByRole('group', { name: 'Sign out of this plan in this browser?' }).waitFor({ timeout: 2_000 });
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const notice = page.locator('[role=alert][data-refusal=signedOut]');
+    await notice.waitFor({ timeout: 3_000 });
+    expect((await notice.textContent())!.replace(/\s+/g, ' ')).toContain('You signed out of this plan in this browser. Open your invitation link again to come back.');
+    await waitForConnection(page, 'refused', 1_000);
+    // Forgotten here, dead on the server, and the plan is no longer on screen.
+    expect(await page.evaluate((r) => localStorage.getItem(`plenary:person:${r}`), room)).toBeNull();
+    expect((await fetch(`${server.url}/api/session?room=${room}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(await page.getByLabel('New card').count()).toBe(0);
+    await screenshot(page, 'refusal-signed-out-light');
+    await page.reload();
+    await page.getByRole('heading', { name: 'This plan needs an invitation' }).waitFor({ timeout: 5_000 });
   });
 
   test('past the per-person socket cap (4436): "close a tab", a countdown, and "Try now" from the keyboard', async () => {

@@ -47,7 +47,7 @@ export type Person = {
   online: boolean;
 };
 
-export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'roleChanged', 'revoked', 'nameChanged'] as const;
+export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'roleChanged', 'revoked', 'nameChanged', 'signedOut'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = {
   id: string;

@@ -6,9 +6,9 @@
 import type { WebsocketProvider } from 'y-websocket';
 import { isRole, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
 import { ApiError } from '../api/http.ts';
-import { fetchSession, type Session } from '../api/plenary.ts';
+import { fetchSession, signOut, type Session } from '../api/plenary.ts';
 import { forgetPersonalSession, personalSession, updateStoredRole } from '../auth/personal.ts';
-import { cachedSession, cacheSession } from '../auth/tokens.ts';
+import { adminToken, cachedSession, cacheSession, forgetAdminToken, forgetTabToken } from '../auth/tokens.ts';
 import { planOfRetro } from '$shared/retro/rooms.ts';
 import { privateChannel } from './private.ts';
 import { ServerClock } from './clock.ts';
@@ -224,6 +224,20 @@ export class Connection {
     this.#failures = 0;
     this.#connectNow();
     void this.#probe();
+  }
+
+  /**
+   * "Sign out of this plan" in this browser: the server ends the session first (so the token is
+   * dead everywhere, not only forgotten here; an ApiError leaves everything as it was), then this
+   * browser forgets it and the local copy of the plan, unless it holds edits the server has not
+   * confirmed: those are never dropped silently, they stay for the next time this person joins.
+   */
+  async signOut(): Promise<void> {
+    await signOut(this.token);
+    forgetTabToken(this.roomName);
+    if (adminToken() === this.token) forgetAdminToken();
+    this.#refuse(explain('signedOut'));
+    if (this.pending === 0) await this.room.persistence.clearData();
   }
 
   destroy(): void {
