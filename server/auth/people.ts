@@ -56,7 +56,10 @@ export class People {
     if (session.personId !== claims.sub || person.revokedAt !== null || session.expiresAt <= now) return 'revoked';
     // The person is fine; this one session was signed out (their other browsers go on).
     if (session.revokedAt !== null) return 'signedOut';
-    this.touch(person, now);
+    // The registry's own lastSeenAt counts as the last write, so a connection storm writes nothing.
+    if (!this.touched.has(person.id)) this.touched.set(person.id, person.lastSeenAt);
+    // Best effort: a missed "last seen" is not worth failing a connection for.
+    this.seen([person.id], now).catch(() => {});
     return { ...claims, name: person.name, role: person.role };
   }
 
@@ -110,24 +113,19 @@ export class People {
     }
   }
 
-  private touch(person: Person, now: number): void {
-    const last = this.touched.get(person.id) ?? person.lastSeenAt;
-    if (now - last < TOUCH_EVERY_MS) return;
-    this.touched.set(person.id, now);
-    // Best effort: a missed "last seen" is not worth failing a connection for.
-    this.store.updatePerson(person.id, { lastSeenAt: now }).catch(() => {});
-  }
-
   /**
    * These people were seen at `now` (the heartbeat, for everyone connected): one batched write of
    * those not written within `everyMs`. `everyMs` 0 writes them all (a last socket just closed).
    */
   async seen(personIds: readonly string[], now: number, everyMs = TOUCH_EVERY_MS): Promise<void> {
     const due = personIds.filter((id) => now - (this.touched.get(id) ?? -Infinity) >= everyMs);
-    // Forget people not written for a while, so the map holds about the people connected now.
-    for (const [id, at] of this.touched) if (now - at > 10 * TOUCH_EVERY_MS) this.touched.delete(id);
     if (due.length === 0) return;
     for (const id of due) this.touched.set(id, now);
     await this.store.touchPeople(due, now);
+  }
+
+  /** Forgets write times older than `olderThanMs` (the heartbeat calls it), so the map stays small. */
+  forgetSeen(now: number, olderThanMs = 10 * TOUCH_EVERY_MS): void {
+    for (const [id, at] of this.touched) if (now - at > olderThanMs) this.touched.delete(id);
   }
 }

@@ -100,7 +100,9 @@ export class Online {
     if (heartbeat || differs) this.publish([...here]);
     const now = this.now();
     if (left.length) await this.opts.people.seen(left, now, 0);
-    if (heartbeat) await this.opts.people.seen([...here], now, this.opts.lastSeenEveryMs);
+    if (!heartbeat) return;
+    await this.opts.people.seen([...here], now, this.opts.lastSeenEveryMs);
+    this.opts.people.forgetSeen(now, Math.max(10 * this.opts.lastSeenEveryMs, 10 * this.opts.heartbeatMs));
   }
 
   private publish(online: string[]): void {
