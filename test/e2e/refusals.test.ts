@@ -139,6 +139,20 @@ describe('refusals explain themselves', () => {
     await waitForConnection(page, 'connected');
     const token = await page.evaluate((r) => JSON.parse(localStorage.getItem(`plenary:person:${r}`)!).token as string, room);
 
+    // Offline: an edit the server has not confirmed is named before anything is discarded, and a
+    // sign-out the server cannot hear does not happen.
+    await page.context().setOffline(true);
+    await waitForConnection(page, 'offline', 10_000);
+    await page.getByLabel('New card').fill('Written offline');
+    await page.getByLabel('New card').press('Enter');
+    await page.getByRole('button', { name: 'Sign out of this plan' }).click();
+    await page.getByRole('group', { name: 'Sign out? 1 edit not saved to the server yet will be discarded from this device.' }).waitFor({ timeout: 2_000 });
+    await page.getByRole('button', { name: 'Discard 1 edit and sign out' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The server cannot be reached, so you are still signed in.' }).waitFor({ timeout: 5_000 });
+    expect(await page.evaluate((r) => localStorage.getItem(`plenary:person:${r}`), room)).not.toBeNull();
+    await page.context().setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-state]')?.textContent?.includes('All changes saved'), null, { timeout: 15_000 });
+
     await page.getByRole('button', { name: 'Sign out of this plan' }).click();
     await page.getByRole('group', { name: 'Sign out of this plan in this browser?' }).waitFor({ timeout: 2_000 });
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();

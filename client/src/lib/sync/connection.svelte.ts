@@ -229,15 +229,17 @@ export class Connection {
   /**
    * "Sign out of this plan" in this browser: the server ends the session first (so the token is
    * dead everywhere, not only forgotten here; an ApiError leaves everything as it was), then this
-   * browser forgets it and the local copy of the plan, unless it holds edits the server has not
-   * confirmed: those are never dropped silently, they stay for the next time this person joins.
+   * browser forgets it and its local copy of the plan. Edits the server has not confirmed go with
+   * the copy: they were made under this session's Yjs client ids, which a person joining again
+   * (a new person) may not write under (4433). So the question names them first (SignOut.svelte):
+   * dropped only with the person's explicit yes, never silently.
    */
   async signOut(): Promise<void> {
     await signOut(this.token);
     forgetTabToken(this.roomName);
     if (adminToken() === this.token) forgetAdminToken();
     this.#refuse(explain('signedOut'));
-    if (this.pending === 0) await this.room.persistence.clearData();
+    await this.room.persistence.clearData();
   }
 
   destroy(): void {
