@@ -37,8 +37,6 @@ export class Connection {
   synced = $state(false);
   /** Who the token says we are; the cached copy first, so a reload while offline still knows. */
   session = $state<Session | null>(null);
-  /** An admin revoked this person or their invitation (close 4434, or `revoked` from the API). */
-  revoked = $state(false);
   /**
    * The last temporary refusal (a restart, a connection cap, the network) while an automatic retry
    * is scheduled or running; cleared once a socket syncs again.
@@ -50,6 +48,7 @@ export class Connection {
   accessNotice = $state('');
 
   readonly state = $derived(connectionState(this.#facts));
+  /** Why the connection stopped for good (revoked, signed out, expired, …), explained; null while it may work. */
   readonly refusal = $derived(this.#facts.refusal);
   readonly label = $derived(describeSaving(this.state, this.pending, this.synced));
 
@@ -201,10 +200,7 @@ export class Connection {
     this.#facts.refusal = refusal;
     this.room.provider.disconnect();
     // A session that can never work again: this browser forgets it (the landing page stops listing it).
-    if (refusal.key === 'revoked' || refusal.key === 'signedOut') {
-      this.revoked = refusal.key === 'revoked';
-      if (personalSession(this.#plan)?.token === this.token) forgetPersonalSession(this.#plan);
-    }
+    if ((refusal.key === 'revoked' || refusal.key === 'signedOut') && personalSession(this.#plan)?.token === this.token) forgetPersonalSession(this.#plan);
   }
 
   #clearRetry(): void {
