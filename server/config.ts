@@ -29,6 +29,10 @@ export type Config = {
   compactBytes: number;
   /** Original updates older than this (and covered by a kept checkpoint) are pruned. 0 = keep forever. */
   retentionDays: number;
+  /** Liveness pings, online lists to the other servers and "last seen" writes run this often. */
+  heartbeatMs: number;
+  /** A connected person's lastSeenAt is written at most this often. */
+  lastSeenEveryMs: number;
   /** Seed the demo plan on startup when it does not exist. */
   seedDemo: boolean;
   logLevel: string;
@@ -145,6 +149,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactEntries: number(env, 'COMPACT_ENTRIES', 500),
     compactBytes: number(env, 'COMPACT_BYTES', 1024 * 1024),
     retentionDays: number(env, 'RETENTION_DAYS', 90),
+    heartbeatMs: number(env, 'HEARTBEAT_MS', 30_000),
+    lastSeenEveryMs: number(env, 'LAST_SEEN_MS', 60_000),
     seedDemo: env.SEED_DEMO !== '0',
     logLevel: env.LOG_LEVEL || 'info',
     oidc: oidc(env)

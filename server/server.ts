@@ -20,6 +20,7 @@ import type { PlenaryStore } from './persistence/access-store.ts';
 import { People } from './auth/people.ts';
 import { OidcClient } from './auth/oidc.ts';
 import { liveAccess } from './sync/access-live.ts';
+import { Online } from './sync/online.ts';
 import { randomBytes } from 'node:crypto';
 import { EXTENSIONS } from './extensions/index.ts';
 import type { RoomExtension } from './extensions/extension.ts';
@@ -63,13 +64,15 @@ export async function startPlenary(
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
   const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS });
-  const sync = new SyncServer(rooms, config.limits, metrics, log);
-  const online = (personId: string) => [...sync.connections].some((c) => c.author === personId);
-  await liveAccess(people, sync.connections, log, bus, serverId);
+  const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
+  const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
+  sync.onBeat = () => online.beat();
+  sync.onSocketsChanged = () => online.changed();
+  await liveAccess(people, sync.connections, log, bus, serverId, online);
   const oidc = config.oidc ? new OidcClient(config.oidc) : null;
   const app = createApp({
-    secret, store, metrics, people, online, clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
-    stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log
+    secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
+    admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log
   });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.
@@ -96,6 +99,7 @@ export async function startPlenary(
     close() {
       closing ??= (async () => {
         accepting = false;
+        online.stop();
         server.close();
         await sync.shutdown();
         wss.close();

@@ -72,6 +72,8 @@ export const CLOSE = {
   impersonation: { code: 4432, reason: 'presence of another client' },
   clientIdTaken: { code: 4433, reason: 'this Yjs client id belongs to another person' },
   revoked: { code: 4434, reason: 'your access to this plan was revoked' },
+  /** The person signed this session out (POST /api/session/sign-out): their other sessions live on. */
+  signedOut: { code: 4435, reason: 'this session was signed out' },
   presenceInvalid: { code: 4416, reason: 'presence payload too deep, too wide or too long' },
   privateInvalid: { code: 4417, reason: 'private message too deep, too wide or too long' },
   tooManyConnections: { code: 4436, reason: 'too many open connections for this person' },

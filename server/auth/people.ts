@@ -28,6 +28,9 @@ export class People {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
   private readonly listeners: PersonChange[] = [];
+  private readonly sessionListeners: ((sessionIds: readonly string[]) => void)[] = [];
+  /** Tells the other servers that sessions were signed out; set with `publish`. */
+  publishSessions: (sessionIds: string[]) => void = () => {};
 
   constructor(
     readonly store: AccessStore,
@@ -36,8 +39,8 @@ export class People {
     public publish: (personIds: string[]) => void = () => {}
   ) {}
 
-  /** The claims to act on, or 'revoked'. */
-  async resolve(claims: Claims): Promise<Claims | 'revoked'> {
+  /** The claims to act on, 'revoked' (person, or an expired or unknown session), or 'signedOut'. */
+  async resolve(claims: Claims): Promise<Claims | 'revoked' | 'signedOut'> {
     if (claims.sid === undefined) return claims;
     let entry = this.cache.get(claims.sid);
     if (entry && this.now() - entry.at > CACHE_MS) entry = undefined;
@@ -50,8 +53,13 @@ export class People {
     }
     const { session, person } = entry;
     const now = this.now();
-    if (session.personId !== claims.sub || person.revokedAt !== null || session.revokedAt !== null || session.expiresAt <= now) return 'revoked';
-    this.touch(person, now);
+    if (session.personId !== claims.sub || person.revokedAt !== null || session.expiresAt <= now) return 'revoked';
+    // The person is fine; this one session was signed out (their other browsers go on).
+    if (session.revokedAt !== null) return 'signedOut';
+    // The registry's own lastSeenAt counts as the last write, so a connection storm writes nothing.
+    if (!this.touched.has(person.id)) this.touched.set(person.id, person.lastSeenAt);
+    // Best effort: a missed "last seen" is not worth failing a connection for.
+    this.seen([person.id], now).catch(() => {});
     return { ...claims, name: person.name, role: person.role };
   }
 
@@ -59,13 +67,35 @@ export class People {
   async livePerson(claims: Claims, plan: string): Promise<Person | null> {
     if (claims.sid === undefined) return null;
     const resolved = await this.resolve(claims);
-    if (resolved === 'revoked') return null;
+    if (typeof resolved === 'string') return null;
     const person = this.cache.get(claims.sid)?.person;
     return person && person.plan === plan ? person : null;
   }
 
   onChange(listener: PersonChange): void {
     this.listeners.push(listener);
+  }
+
+  /** Told the session ids that were signed out (here or, over the bus, on another server). */
+  onSessionsEnded(listener: (sessionIds: readonly string[]) => void): void {
+    this.sessionListeners.push(listener);
+  }
+
+  /**
+   * Signs one session out: the registry ends it, every server forgets its cached copy and closes its
+   * sockets (CLOSE.signedOut). Returns the session, or null when the registry does not know it.
+   */
+  async signOut(sessionId: string): Promise<Session | null> {
+    const session = await this.store.revokeSession(sessionId, this.now());
+    if (session) this.sessionsEnded([sessionId]);
+    return session;
+  }
+
+  /** These sessions ended: forget them, tell the listeners; `local` false when another server said so. */
+  sessionsEnded(sessionIds: readonly string[], local = true): void {
+    for (const sid of sessionIds) this.cache.delete(sid);
+    if (local) this.publishSessions([...sessionIds]);
+    for (const l of this.sessionListeners) l(sessionIds);
   }
 
   /**
@@ -83,11 +113,19 @@ export class People {
     }
   }
 
-  private touch(person: Person, now: number): void {
-    const last = this.touched.get(person.id) ?? person.lastSeenAt;
-    if (now - last < TOUCH_EVERY_MS) return;
-    this.touched.set(person.id, now);
-    // Best effort: a missed "last seen" is not worth failing a connection for.
-    this.store.updatePerson(person.id, { lastSeenAt: now }).catch(() => {});
+  /**
+   * These people were seen at `now` (the heartbeat, for everyone connected): one batched write of
+   * those not written within `everyMs`. `everyMs` 0 writes them all (a last socket just closed).
+   */
+  async seen(personIds: readonly string[], now: number, everyMs = TOUCH_EVERY_MS): Promise<void> {
+    const due = personIds.filter((id) => now - (this.touched.get(id) ?? -Infinity) >= everyMs);
+    if (due.length === 0) return;
+    for (const id of due) this.touched.set(id, now);
+    await this.store.touchPeople(due, now);
+  }
+
+  /** Forgets write times older than `olderThanMs` (the heartbeat calls it), so the map stays small. */
+  forgetSeen(now: number, olderThanMs = 10 * TOUCH_EVERY_MS): void {
+    for (const [id, at] of this.touched) if (now - at > olderThanMs) this.touched.delete(id);
   }
 }

@@ -15,7 +15,7 @@ export { isValidScope, scopeCovers };
 
 export type Claims = { sub: string; name: string; room: string; role: Role; exp: number; sid?: string };
 
-export type TokenFailure = 'missing' | 'malformed' | 'badSignature' | 'expired' | 'wrongRoom' | 'revoked';
+export type TokenFailure = 'missing' | 'malformed' | 'badSignature' | 'expired' | 'wrongRoom' | 'revoked' | 'signedOut';
 
 export type Verified = { ok: true; claims: Claims } | { ok: false; failure: TokenFailure };
 
@@ -67,5 +67,6 @@ export const TOKEN_FAILURE_HTTP: Record<TokenFailure, { status: 401 | 403; messa
   badSignature: { status: 401, message: 'the token signature is invalid' },
   expired: { status: 401, message: 'the token has expired' },
   wrongRoom: { status: 403, message: 'the token does not grant this room' },
-  revoked: { status: 401, message: 'your access to this plan was revoked' }
+  revoked: { status: 401, message: 'your access to this plan was revoked' },
+  signedOut: { status: 401, message: 'this session was signed out' }
 };

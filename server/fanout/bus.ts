@@ -23,9 +23,16 @@ export type BusMessage = {
 
 /**
  * An access change (issue 11): these people's registry rows changed (revoked, role, name). The
- * receiver re-reads them from the store and applies them to its live sockets.
+ * receiver re-reads them from the store and applies them to its live sockets. With `online`, the
+ * publisher's whole list of people connected to it (server/sync/online.ts), replacing its last one.
  */
-export type AccessMessage = { server: string; personIds: string[] };
+export type AccessMessage = {
+  server: string;
+  personIds: string[];
+  online?: string[];
+  /** Sessions signed out (POST /api/session/sign-out): forget them, close their sockets. */
+  sessions?: string[];
+};
 
 export interface FanoutBus {
   readonly name: string;
@@ -42,14 +49,17 @@ export interface FanoutBus {
 }
 
 export function encodeAccessMessage(m: AccessMessage): string {
-  return JSON.stringify({ server: m.server, personIds: m.personIds });
+  return JSON.stringify({ server: m.server, personIds: m.personIds, ...(m.online ? { online: m.online } : {}), ...(m.sessions ? { sessions: m.sessions } : {}) });
 }
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
 
 export function decodeAccessMessage(text: string): AccessMessage | null {
   try {
     const v = JSON.parse(text) as AccessMessage;
-    if (typeof v?.server !== 'string' || !Array.isArray(v.personIds) || !v.personIds.every((p) => typeof p === 'string')) return null;
-    return { server: v.server, personIds: v.personIds };
+    if (typeof v?.server !== 'string' || !strings(v.personIds)) return null;
+    if ((v.online !== undefined && !strings(v.online)) || (v.sessions !== undefined && !strings(v.sessions))) return null;
+    return { server: v.server, personIds: v.personIds, ...(v.online ? { online: v.online } : {}), ...(v.sessions ? { sessions: v.sessions } : {}) };
   } catch {
     return null;
   }

@@ -22,7 +22,7 @@ export function createLocalBus(): FanoutBus {
     },
     onGap() {},
     async publishAccess(message) {
-      const copy = { ...message, personIds: [...message.personIds] };
+      const copy = structuredClone(message);
       setImmediate(() => emitter.emit(ACCESS, copy));
     },
     async onAccess(self, handler) {

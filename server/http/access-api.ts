@@ -187,10 +187,11 @@ export function mountAccessApi(app: Hono, deps: AccessApiDeps): void {
     const v = presented ? verifyToken(deps.secret, presented) : null;
     const existing = v?.ok ? await people.livePerson(v.claims, inv.plan) : null;
     if (existing) return c.json(answer(await sessionFor(store, deps.secret, existing, inv.scope, inv.sessionUntil, now()), inv.plan));
-    // A browser whose person was revoked does not come back in as someone new through the same link.
+    // A browser whose person was revoked does not come back in as someone new through the same
+    // link; a new invitation (an admin's decision to let them back) makes a new person.
     if (v?.ok && v.claims.sid !== undefined) {
       const was = await store.getPerson(v.claims.sub);
-      if (was && was.plan === inv.plan && was.revokedAt !== null) throw new HttpError(401, 'revoked', 'your access to this plan was revoked');
+      if (was && was.plan === inv.plan && was.revokedAt !== null && was.invitationId === inv.id) throw new HttpError(401, 'revoked', 'your access to this plan was revoked');
     }
 
     let name = cleanName(b.name);

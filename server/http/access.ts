@@ -29,15 +29,16 @@ export type AuthDeps = { secret: string; metrics: Metrics; people: People };
 
 /**
  * requireAccess, then a personal session resolved through the registry: its role and name come
- * from there, a revoked person or session is 401 `revoked`, and the role check uses the live role.
+ * from there, a revoked person is 401 `revoked`, a session its person signed out 401 `signedOut`,
+ * and the role check uses the live role.
  */
 export async function authenticate(deps: AuthDeps, token: string | null, room: string | null, roles?: Role[]): Promise<Claims> {
   const claims = requireAccess(deps.secret, deps.metrics, token, room);
   const resolved = await deps.people.resolve(claims);
-  if (resolved === 'revoked') {
-    deps.metrics.authFailures.inc({ reason: 'revoked' });
-    const { status, message } = TOKEN_FAILURE_HTTP.revoked;
-    throw new HttpError(status, 'revoked', message);
+  if (resolved === 'revoked' || resolved === 'signedOut') {
+    deps.metrics.authFailures.inc({ reason: resolved });
+    const { status, message } = TOKEN_FAILURE_HTTP[resolved];
+    throw new HttpError(status, resolved, message);
   }
   if (roles && !roles.includes(resolved.role)) {
     deps.metrics.authFailures.inc({ reason: 'role' });

@@ -14,6 +14,7 @@ import { mountAccessApi } from './access-api.ts';
 import { mountSignIn } from './sign-in.ts';
 import type { OidcClient } from '../auth/oidc.ts';
 import type { Logger } from '../observability/logger.ts';
+import { mountSessionApi } from './session-api.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -21,6 +22,7 @@ import { authenticate, bearer } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
 import { planMetrics, readMetricsQuery } from './metrics-api.ts';
 import type * as Y from 'yjs';
+import type { IncomingMessage } from 'node:http';
 
 export type AppDeps = {
   secret: string;
@@ -41,7 +43,12 @@ export type AppDeps = {
   /** PUBLIC_URL, for the OIDC redirect URL. */
   publicUrl?: string | null;
   log?: Logger;
+  /** Whether another sync socket from this address fits under the cap (the upgrade's 429). */
+  admitsAddress?: (address: string) => boolean;
 };
+
+/** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */
+const remoteAddress = (env: unknown): string | undefined => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
 
 /**
  * Request bodies are limited before they are read (per route, below): a body over the limit is
@@ -83,13 +90,19 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.json({ ok: true, ...deps.stats() }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
-  // With ?room=, also answers whether that room exists and the token grants it (403/404): a browser
+  // With ?room=, also answers whether that room exists and the token grants it (403/404), and whether
+  // this address is over its socket cap (429): a browser
   // cannot read the HTTP status of a refused WebSocket upgrade, so the client asks here.
   app.get('/api/session', async (c) => {
     const room = c.req.query('room');
     if (room !== undefined && !isValidRoom(room)) throw new HttpError(400, 'badRoom', 'invalid room name');
     const claims = await authenticate(deps, token(c), room ?? null);
     if (room !== undefined && !(await store.getRoom(room))) throw new HttpError(404, 'unknownRoom', `no room called ${room}`);
+    // The upgrade's own 429, said where the browser can read it (the client retries with backoff).
+    const address = remoteAddress(c.env);
+    if (room !== undefined && address !== undefined && deps.admitsAddress && !deps.admitsAddress(address)) {
+      throw new HttpError(429, 'tooManyConnectionsFromAddress', 'too many open connections from this address');
+    }
     return c.json({ user: { id: claims.sub, name: claims.name }, room: claims.room, role: claims.role, exp: claims.exp, ...(claims.sid ? { personal: true } : {}) });
   });
 
@@ -122,6 +135,7 @@ export function createApp(deps: AppDeps): Hono {
 
   mountAccessApi(app, { ...deps, sso: deps.oidc != null, limit: limitBody(BODY_LIMITS.small), body });
   mountSignIn(app, { ...deps, oidc: deps.oidc ?? null, publicUrl: deps.publicUrl ?? null });
+  mountSessionApi(app, deps);
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".

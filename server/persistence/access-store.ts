@@ -54,7 +54,7 @@ export type Person = {
 
 export type Session = { id: string; personId: string; plan: string; createdAt: number; expiresAt: number; revokedAt: number | null };
 
-export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged';
+export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut';
 
 export type AuditEntry = {
   id: number;
@@ -94,8 +94,16 @@ export interface AccessStore {
   /** The person after the change, or null when unknown. */
   updatePerson(id: string, patch: PersonPatch): Promise<Person | null>;
 
+  /**
+   * Sets lastSeenAt of these people to `at` where it is older, in one write (the heartbeat's batch:
+   * every person with a live socket on this server).
+   */
+  touchPeople(ids: readonly string[], at: number): Promise<void>;
+
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
+  /** Ends one session (sign-out); the first revocation time is kept. The session after it, or null. */
+  revokeSession(id: string, at: number): Promise<Session | null>;
 
   addAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   /** Newest first, at most `limit`. */

@@ -218,6 +218,20 @@ export function createMemoryStore(): PlenaryStore {
         if (patch.revokedAt !== undefined && p.revokedAt === null) p.revokedAt = patch.revokedAt;
         return { ...p };
       }),
+    touchPeople: (ids, at) =>
+      guard.run('touchPeople', () => {
+        for (const id of ids) {
+          const p = people.get(id);
+          if (p) p.lastSeenAt = Math.max(p.lastSeenAt, at);
+        }
+      }),
+    revokeSession: (id, at) =>
+      guard.run('revokeSession', () => {
+        const s = sessions.get(id);
+        if (!s) return null;
+        s.revokedAt ??= at;
+        return { ...s };
+      }),
     createSession: (session) =>
       guard.run('createSession', () => {
         sessions.set(session.id, { ...session });

@@ -448,6 +448,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           where id = ${id} returning *`;
         return row ? toPerson(row) : null;
       }),
+    touchPeople: (ids, at) =>
+      guard.run('touchPeople', async () => {
+        if (ids.length === 0) return;
+        await sql`update ${people} set last_seen_at = greatest(last_seen_at, ${at}::bigint) where id = any(${sql.array([...ids])}::text[])`;
+      }),
+    revokeSession: (id, at) =>
+      guard.run('revokeSession', async () => {
+        const [row] = await sql<SessionRow[]>`update ${sessions} set revoked_at = coalesce(revoked_at, ${at}::bigint) where id = ${id} returning *`;
+        return row ? toSession(row) : null;
+      }),
     createSession: (s) =>
       guard.run('createSession', async () => {
         await sql`

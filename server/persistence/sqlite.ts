@@ -228,6 +228,8 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO sessions (id, person_id, plan, created_at, expires_at, revoked_at)
        VALUES (@id, @personId, @plan, @createdAt, @expiresAt, @revokedAt)`
     ),
+    touchPerson: db.prepare<[number, string]>('UPDATE people SET last_seen_at = max(last_seen_at, ?) WHERE id = ?'),
+    revokeSession: db.prepare<[number, string]>('UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
     sessionById: db.prepare<[string], Session>(
       'SELECT id, person_id AS personId, plan, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM sessions WHERE id = ?'
     ),
@@ -312,6 +314,10 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     return stmt.personById.get(id) ?? null;
   });
 
+  const touchPeople = db.transaction((ids: readonly string[], at: number) => {
+    for (const id of ids) stmt.touchPerson.run(at, id);
+  });
+
   const checkpoint = db.transaction((room: string, data: Uint8Array, uptoId: number, createdAt: number) => {
     if (isEmptyUpdate(data) && stmt.hasContent.get({ room })) {
       throw new StoreError('emptyOverNonEmpty', `refusing an empty checkpoint over room ${room}`);
@@ -367,6 +373,12 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     updatePerson: (id, patch) => guard.run('updatePerson', () => updatePerson.immediate(id, patch)),
     createSession: (session) => guard.run('createSession', () => void stmt.insertSession.run(session)),
     getSession: (id) => guard.run('getSession', () => stmt.sessionById.get(id) ?? null),
+    touchPeople: (ids, at) => guard.run('touchPeople', () => (ids.length ? touchPeople.immediate(ids, at) : undefined)),
+    revokeSession: (id, at) =>
+      guard.run('revokeSession', () => {
+        stmt.revokeSession.run(at, id);
+        return stmt.sessionById.get(id) ?? null;
+      }),
     addAudit: (e) =>
       guard.run('addAudit', () => void stmt.insertAudit.run(e.plan, e.at, e.actor, e.actorName, e.action, e.subject, JSON.stringify(e.detail))),
     listAudit: (plan, limit) =>

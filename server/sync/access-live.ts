@@ -4,7 +4,7 @@
  * follows within the same turn: revoked → closed with CLOSE.revoked (4434, "do not reconnect");
  * role or name changed → changed in place (the room judges the next frame by the new role), and a
  * Plenary client is told with a private message `{ type: 'access', role, name }` on extension
- * `access` so its UI follows.
+ * `access` so its UI follows. A session its person signed out closes with CLOSE.signedOut (4435).
  */
 import { encodePrivate } from '../../shared/protocol.ts';
 import type { People } from '../auth/people.ts';
@@ -12,6 +12,7 @@ import type { AccessMessage, FanoutBus } from '../fanout/bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Person } from '../persistence/access-store.ts';
 import type { Connection } from './connection.ts';
+import type { Online } from './online.ts';
 
 export const ACCESS_EXTENSION = 'access';
 
@@ -28,14 +29,27 @@ export function applyPerson(connections: Iterable<Connection>, person: Person): 
   }
 }
 
-/** Wires the registry's change notices to this server's sockets and to the other servers. */
-export async function liveAccess(people: People, connections: Set<Connection>, log: Logger, bus?: FanoutBus, serverId = 'local'): Promise<void> {
+/** Signed-out sessions: their sockets here close with CLOSE.signedOut (4435, do not reconnect). */
+export function endSessions(connections: Iterable<Connection>, sessionIds: readonly string[]): void {
+  const ended = new Set(sessionIds);
+  for (const conn of [...connections]) if (conn.claims.sid !== undefined && ended.has(conn.claims.sid)) conn.close('signedOut');
+}
+
+/**
+ * Wires the registry's change notices to this server's sockets and to the other servers, and the
+ * other servers' online lists to `online` (server/sync/online.ts).
+ */
+export async function liveAccess(people: People, connections: Set<Connection>, log: Logger, bus?: FanoutBus, serverId = 'local', online?: Online): Promise<void> {
   people.onChange((person) => applyPerson(connections, person));
+  people.onSessionsEnded((sessionIds) => endSessions(connections, sessionIds));
   if (!bus) return;
-  people.publish = (personIds) => {
-    bus.publishAccess({ server: serverId, personIds }).catch((err) => log.warn({ err }, 'access notice not published'));
-  };
+  const publish = (m: AccessMessage) => bus.publishAccess(m).catch((err) => log.warn({ err }, 'access notice not published'));
+  people.publish = (personIds) => void publish({ server: serverId, personIds });
+  people.publishSessions = (sessions) => void publish({ server: serverId, personIds: [], sessions });
   await bus.onAccess(serverId, (m: AccessMessage) => {
+    online?.heard(m);
+    if (m.sessions?.length) people.sessionsEnded(m.sessions, false);
+    if (m.personIds.length === 0) return;
     people.changed(m.personIds, false).catch((err) => log.error({ err }, 'applying an access notice failed'));
   });
 }

@@ -10,6 +10,10 @@ import type { Rooms } from './rooms.ts';
 export class SyncServer {
   readonly connections = new Set<Connection>();
   private heartbeat: NodeJS.Timeout;
+  /** Runs after each heartbeat round (online lists, last seen: server/sync/online.ts). */
+  onBeat: () => Promise<void> = async () => {};
+  /** A socket was accepted or closed (who is online here may have changed). */
+  onSocketsChanged: () => void = () => {};
 
   constructor(
     private readonly rooms: Rooms,
@@ -25,6 +29,11 @@ export class SyncServer {
   /** One heartbeat round: each connection inside its own boundary. */
   beat(): void {
     for (const c of [...this.connections]) c.guard('heartbeat', () => c.heartbeat());
+    // Its own boundary: a failing store write of "last seen" must not stop the liveness checks.
+    this.onBeat().catch((err) => {
+      this.metrics.callbackErrors.inc({ kind: 'heartbeat' });
+      this.log.error({ err }, 'heartbeat hook failed');
+    });
   }
 
   private readonly perSession = new Map<string, number>();
@@ -49,8 +58,10 @@ export class SyncServer {
       this.connections.delete(c);
       const r = c.currentRoom;
       if (r) this.rooms.released(r);
+      this.onSocketsChanged();
     });
     this.connections.add(conn);
+    this.onSocketsChanged();
     conn.log.debug('connected');
     // One person's tabs and devices together: past the cap the newest socket is told why.
     if ((this.perSession.get(claims.sub) ?? 0) > this.limits.maxConnectionsPerSession) {

@@ -1,13 +1,14 @@
 /**
  * The People panel in real Chromium against a real server: an admin creates an invitation (the
  * link shown once, with Copy), a person joins with it in another browser context, the admin sees
- * them online, downgrades them from editor to viewer (their edit controls turn read-only at once),
+ * them online, renames another person in place (their page follows), downgrades them from editor to viewer (their edit controls turn read-only at once),
  * revokes them (their page says so within about a second and stops reconnecting), reads the audit
  * list, and revokes the invitation. Screenshots of each tab in light and dark.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForConnection } from '../helpers/browser.ts';
+import { accept, invite, revokePerson } from '../helpers/access.ts';
 import { listPeople } from '../helpers/invitations.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -105,6 +106,55 @@ describe('people panel', () => {
     await shoot(admin, 'people-people');
   });
 
+  test('renaming a person in place: Escape cancels, Enter saves, their page follows, a refusal is shown', async () => {
+    // Pat joins through the API with a link of their own and opens the plan in another browser.
+    const minted = await invite(server.url, room, adminToken, { role: 'editor', label: 'Pat only' });
+    const pat = await accept(server.url, minted.code, 'Pat Person');
+    const patPage = await (await context()).newPage();
+    await patPage.goto(`${server.url}/p/${room}?token=${encodeURIComponent(pat.token)}`);
+    await waitForConnection(patPage, 'connected');
+    await patPage.getByText('You are Pat Person').waitFor({ timeout: 5_000 });
+
+    const row = () => panel.locator(`tr[data-person="${pat.person.id}"]`);
+    await row().waitFor({ timeout: 10_000 });
+    const rename = row().getByRole('button', { name: 'Rename Pat Person' });
+    // Escape takes it back without closing the dialog, and focus returns to the button.
+    await rename.click();
+    const field = panel.getByLabel('New name for Pat Person');
+    await field.fill('Not saved');
+    await field.press('Escape');
+    await rename.waitFor({ timeout: 2_000 });
+    expect(await panel.isVisible()).toBe(true);
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rename Pat Person');
+    // An empty name is refused here, with the reason announced, and nothing is sent.
+    await rename.click();
+    await field.fill('   ');
+    await field.press('Enter');
+    expect(await row().getByRole('alert').textContent()).toContain('A name cannot be empty.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    // Enter saves: the table, the registry and Pat's own page follow.
+    await field.fill('Patricia Person');
+    await field.press('Enter');
+    await row().getByRole('button', { name: 'Rename Patricia Person' }).waitFor({ timeout: 5_000 });
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rename Patricia Person');
+    expect((await listPeople(server.url, adminToken, room)).find((p) => p.id === pat.person.id)?.name).toBe('Patricia Person');
+    await patPage.getByText('You are Patricia Person').waitFor({ timeout: 3_000 });
+    await shoot(admin, 'people-renamed');
+
+    // The server's refusal is shown beside the field, the draft kept: Pat was revoked meanwhile.
+    await revokePerson(server.url, room, adminToken, pat.person.id);
+    await row().getByRole('button', { name: 'Rename Patricia Person' }).click();
+    await panel.getByLabel('New name for Patricia Person').fill('Too late');
+    await panel.getByLabel('New name for Patricia Person').press('Enter');
+    await row().getByRole('alert').filter({ hasText: 'access was revoked' }).waitFor({ timeout: 5_000 });
+    expect(await panel.getByLabel('New name for Patricia Person').inputValue()).toBe('Too late');
+    await panel.getByLabel('New name for Patricia Person').press('Escape');
+    // Once the panel re-reads the list, a revoked person offers no rename.
+    await row().filter({ hasText: 'Revoked' }).waitFor({ timeout: 10_000 });
+    expect(await row().getByRole('button', { name: /^Rename/ }).count()).toBe(0);
+    await patPage.close();
+  });
+
   test('downgrading an editor to viewer turns their edit controls read-only at once', async () => {
     const started = Date.now();
     await panel.getByLabel('Role of Eddie Editor').selectOption('viewer');
@@ -150,11 +200,12 @@ describe('people panel', () => {
     await tab('History').click();
     const list = panel.getByRole('list', { name: 'Access history, newest first' });
     await list.waitFor({ timeout: 5_000 });
-    await list.locator('li[data-action=revoked]').waitFor({ timeout: 5_000 });
+    await list.locator('li[data-action=revoked]').filter({ hasText: 'Eddie Editor' }).waitFor({ timeout: 5_000 });
     const items = (await list.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     expect(items[0]).toMatch(/^⊘ Alan Admin revoked Eddie Editor’s access/);
     expect(items.some((t) => /Alan Admin changed Eddie Editor’s role from editor to viewer/.test(t))).toBe(true);
     expect(items.some((t) => /Eddie Editor joined/.test(t))).toBe(true);
+    expect(items.some((t) => /Alan Admin renamed Pat Person to Patricia Person/.test(t))).toBe(true);
     expect(items.some((t) => /Alan Admin created an invitation for editors \(“Steering group chat”\)/.test(t))).toBe(true);
     await shoot(admin, 'people-history');
     // The tabs follow the WAI-ARIA pattern: arrow keys move between them.

@@ -50,7 +50,7 @@ async function policyCloses(): Promise<Record<string, number>> {
 /** The refusal notice, if the page shows one. */
 async function refusal(page: Page): Promise<string | null> {
   const refused = await page.locator('[role=status][data-state="refused"]').count();
-  const alert = page.getByRole('alert').filter({ hasText: 'cannot open the plan' });
+  const alert = page.locator('[role=alert][data-refusal]');
   if (!refused && !(await alert.count())) return null;
   return ((await alert.count()) ? await alert.first().textContent() : 'connection refused')?.replace(/\s+/g, ' ').trim() ?? 'refused';
 }

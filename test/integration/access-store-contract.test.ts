@@ -142,6 +142,28 @@ function describeAccessContract(name: string, factory: () => Promise<PlenaryStor
       expect(await store.getSession('s2')).toBeNull();
     });
 
+    it('revokes one session (sign-out), keeping the first time, and leaves the person’s other sessions', async () => {
+      const s = { id: 's1', personId: 'p_1', plan: 'plan-a', createdAt: NOW, expiresAt: NOW + 1000, revokedAt: null };
+      await store.createSession(s);
+      await store.createSession({ ...s, id: 's2' });
+      expect(await store.revokeSession('s1', NOW + 5)).toEqual({ ...s, revokedAt: NOW + 5 });
+      expect(await store.revokeSession('s1', NOW + 9)).toEqual({ ...s, revokedAt: NOW + 5 });
+      expect(await store.getSession('s1')).toEqual({ ...s, revokedAt: NOW + 5 });
+      expect(await store.getSession('s2')).toEqual({ ...s, id: 's2' });
+      expect(await store.revokeSession('missing', NOW)).toBeNull();
+    });
+
+    it('touches many people’s last seen in one call, never backwards, ignoring unknown ids', async () => {
+      await store.createPerson(person('p_1'));
+      await store.createPerson(person('p_2', { lastSeenAt: NOW + 100 }));
+      await store.createPerson(person('p_3'));
+      await store.touchPeople(['p_1', 'p_2', 'nobody'], NOW + 50);
+      await store.touchPeople([], NOW + 999);
+      expect((await store.getPerson('p_1'))?.lastSeenAt).toBe(NOW + 50);
+      expect((await store.getPerson('p_2'))?.lastSeenAt).toBe(NOW + 100);
+      expect((await store.getPerson('p_3'))?.lastSeenAt).toBe(NOW);
+    });
+
     it('keeps an audit list per plan, newest first, with its detail', async () => {
       await store.addAudit({ plan: 'plan-a', at: NOW, actor: 'server', actorName: 'Server', action: 'invitationCreated', subject: 'i1', detail: { role: 'admin' } });
       await store.addAudit({ plan: 'plan-a', at: NOW + 2, actor: 'p_1', actorName: 'Ana', action: 'roleChanged', subject: 'p_2', detail: { from: 'editor', to: 'viewer' } });

@@ -65,6 +65,7 @@ describe('audit sentences', () => {
     );
     expect(auditSentence(entry('invitationRevoked', {}, 'i1'), names)).toBe('Alan Admin revoked an invitation (“Planning chat”)');
     expect(auditSentence(entry('nameChanged', { from: 'Ed', to: 'Eddie Editor' }), names)).toBe('Alan Admin renamed Ed to Eddie Editor');
+    expect(auditSentence({ ...entry('signedOut', { name: 'Eddie Editor' }), actorName: 'Eddie Editor', actor: 'p_eddie' }, names)).toBe('Eddie Editor signed out in one browser');
   });
 
   it('a join names the person who joined, and falls back to the actor', () => {

@@ -52,7 +52,7 @@ export type Person = {
   online: boolean;
 };
 
-export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'signedIn', 'roleChanged', 'revoked', 'nameChanged'] as const;
+export const AUDIT_ACTIONS = ['invitationCreated', 'invitationRevoked', 'joined', 'signedIn', 'roleChanged', 'revoked', 'nameChanged', 'signedOut'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = {
   id: string;

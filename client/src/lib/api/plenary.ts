@@ -1,5 +1,6 @@
 /**
- * Plenary's HTTP API as typed functions (contract: GET /api/session, POST /api/plans; people and
+ * Plenary's HTTP API as typed functions (contract: GET /api/session, POST /api/session/sign-out,
+ * POST /api/plans; people and
  * access are in access.ts). Answers are checked before use: a proxy or an older server may
  * answer with something else, and a wrong shape should fail here, not deep in a component.
  */
@@ -32,6 +33,11 @@ export function readSession(data: unknown): Session | null {
 export async function fetchSession(token: string, room?: string): Promise<Session> {
   const query = room ? `?room=${encodeURIComponent(room)}` : '';
   return readSession(await requestJson('GET', `/api/session${query}`, token)) ?? malformed('session');
+}
+
+/** Ends this browser's personal session on the server (its token stops working at once). */
+export async function signOut(token: string): Promise<void> {
+  await requestJson('POST', '/api/session/sign-out', token);
 }
 
 export async function createPlan(adminToken: string, name: string, timeZone?: string): Promise<NewPlan> {

@@ -58,6 +58,8 @@ export function auditSentence(e: AuditEntry, nameOf: (id: string) => string | nu
     }
     case 'revoked':
       return `${who} revoked ${subject}’s access`;
+    case 'signedOut':
+      return `${who} signed out in one browser`;
     case 'nameChanged':
       return `${who} renamed ${text(d.from) ?? 'a person'} to ${text(d.to) ?? subject}`;
     case 'invitationCreated':

@@ -89,6 +89,22 @@ export class PeopleAdmin {
     await this.refresh();
   }
 
+  /**
+   * Renames a person; the error in words when the server refuses (the field shows it beside
+   * itself, so it does not go to the panel-wide `error`), or null once saved.
+   */
+  async rename(person: Person, name: string): Promise<string | null> {
+    try {
+      await changePerson(this.token, this.room, person.id, { name });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return err.message;
+    }
+    this.notice = `${person.name} is now called ${name}.`;
+    await this.refresh();
+    return null;
+  }
+
   async revokePerson(person: Person): Promise<void> {
     if ((await this.#run(() => revokePerson(this.token, this.room, person.id))) === null) return;
     this.notice = `${person.name}’s access was revoked.`;

@@ -4,16 +4,17 @@
  * plain modules beside it (status.ts, pending.ts, clock.ts); this file only listens and stores.
  */
 import type { WebsocketProvider } from 'y-websocket';
-import { CLOSE, describeClose, isRole, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
+import { isRole, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
 import { ApiError } from '../api/http.ts';
-import { fetchSession, type Session } from '../api/plenary.ts';
+import { fetchSession, signOut, type Session } from '../api/plenary.ts';
 import { forgetPersonalSession, personalSession, updateStoredRole } from '../auth/personal.ts';
-import { cachedSession, cacheSession } from '../auth/tokens.ts';
+import { adminToken, cachedSession, cacheSession, forgetAdminToken, forgetTabToken } from '../auth/tokens.ts';
 import { planOfRetro } from '$shared/retro/rooms.ts';
 import { privateChannel } from './private.ts';
 import { ServerClock } from './clock.ts';
 import { PendingEdits } from './pending.ts';
 import { openRoom, type Room } from './provider.ts';
+import { explain, explainClose, explainHttp, retryDelay, type Refusal } from './refusals.ts';
 import { connectionState, describeSaving, PROBE_AFTER_FAILURES, type ConnectionFacts } from './status.ts';
 
 /** The server's private-message channel for live access changes (a role changed by an admin). */
@@ -36,16 +37,25 @@ export class Connection {
   synced = $state(false);
   /** Who the token says we are; the cached copy first, so a reload while offline still knows. */
   session = $state<Session | null>(null);
-  /** An admin revoked this person or their invitation (close 4434, or `revoked` from the API). */
-  revoked = $state(false);
+  /**
+   * The last temporary refusal (a restart, a connection cap, the network) while an automatic retry
+   * is scheduled or running; cleared once a socket syncs again.
+   */
+  setback = $state.raw<Refusal | null>(null);
+  /** When the scheduled retry fires (ms, this browser's clock), or null when none is scheduled. */
+  retryAt = $state<number | null>(null);
   /** The last live access change, in words ("An admin made you a viewer."), for a status region. */
   accessNotice = $state('');
 
   readonly state = $derived(connectionState(this.#facts));
+  /** Why the connection stopped for good (revoked, signed out, expired, …), explained; null while it may work. */
   readonly refusal = $derived(this.#facts.refusal);
   readonly label = $derived(describeSaving(this.state, this.pending, this.synced));
 
   #failures = 0;
+  /** Automatic retries since the last sync, for the backoff. */
+  #attempts = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #pendingEdits: PendingEdits;
   #cleanup: (() => void)[] = [];
 
@@ -98,6 +108,9 @@ export class Connection {
   }
 
   #listen(provider: WebsocketProvider): void {
+    // Every close the server explains goes through our table (refusals.ts), network failures too:
+    // y-websocket stops and emits 'closed', and this class decides whether and when to try again.
+    provider.shouldReconnect = () => false;
     const onStatus = ({ status }: { status: string }) => {
       const open = status === 'connected';
       this.#facts.socketOpen = open;
@@ -108,7 +121,14 @@ export class Connection {
         this.#failures = 0;
       }
     };
-    const onSync = (synced: boolean) => (this.synced = synced);
+    const onSync = (synced: boolean) => {
+      this.synced = synced;
+      // Only a sync proves the retry worked (a capped server accepts the socket, then closes it).
+      if (synced) {
+        this.#attempts = 0;
+        this.setback = null;
+      }
+    };
     // Emitted before y-websocket resets `wsconnected`, so it still tells whether this socket opened.
     const onConnectionClose = () => {
       if (provider.wsconnected) return;
@@ -116,14 +136,12 @@ export class Connection {
       // An HTTP upgrade refusal looks like any network failure to a browser socket: ask why.
       if (this.#failures % PROBE_AFTER_FAILURES === 0) void this.#probe();
     };
-    // y-websocket 3.1 stops reconnecting on 4400–4499 and says so with 'closed'.
-    const onClosed = ({ code, reason }: { code: number; reason: string }) => {
-      if (code === CLOSE.revoked.code) return this.#revoke();
-      this.#refuse(describeClose(code)?.reason ?? (reason || `connection closed (${code})`));
-    };
+    // Emitted for every close the server or the network caused (shouldReconnect says no to all).
+    const onClosed = ({ code, reason }: { code: number; reason: string }) => this.#setBack(explainClose(code, reason));
     const onOnline = () => {
       this.#facts.browserOnline = true;
-      if (this.#facts.refusal === null) provider.connect();
+      // Back online: no reason to wait out the backoff.
+      if (this.#facts.refusal === null) this.#connectNow();
     };
     const onOffline = () => (this.#facts.browserOnline = false);
 
@@ -150,39 +168,78 @@ export class Connection {
       this.#facts.unreachable = false;
       // /api/session checks the token, not the room: a token for another room is refused at the
       // upgrade with 403, which a browser socket cannot see, so compare the scope here.
-      if (!scopeCovers(session.room, this.roomName)) return this.#refuse('the token does not grant this room');
+      if (!scopeCovers(session.room, this.roomName)) return this.#setBack(explain('forbidden', 'the token does not grant this room'));
       this.session = session;
       cacheSession(this.roomName, session);
       this.onSession(session);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      if (err.code === 'revoked') this.#revoke();
-      else if (err.refused) this.#refuse(err.message);
+      const refusal = err.unreachable ? null : explainHttp(err.status, err.code, err.message);
+      if (refusal) this.#setBack(refusal);
       else if (!this.#facts.socketOpen) this.#facts.unreachable = true;
     }
   }
 
-  #refuse(reason: string): void {
-    this.#facts.refusal = reason;
+  /**
+   * A refusal or a lost connection, explained: retried after the table's backoff when waiting can
+   * fix it, otherwise the connection stops here and says why (refusals.ts, rules 1–3).
+   */
+  #setBack(refusal: Refusal): void {
+    if (this.#facts.refusal !== null) return;
+    if (refusal.retry.kind === 'never') return this.#refuse(refusal);
+    this.setback = refusal;
+    this.#clearRetry();
+    const delay = retryDelay(refusal.retry, this.#attempts++, Math.random()) ?? 0;
+    this.retryAt = Date.now() + delay;
+    this.#retryTimer = setTimeout(() => this.#connectNow(), delay);
+  }
+
+  #refuse(refusal: Refusal): void {
+    this.#clearRetry();
+    this.setback = null;
+    this.#facts.refusal = refusal;
     this.room.provider.disconnect();
+    // A session that can never work again: this browser forgets it (the landing page stops listing it).
+    if ((refusal.key === 'revoked' || refusal.key === 'signedOut') && personalSession(this.#plan)?.token === this.token) forgetPersonalSession(this.#plan);
   }
 
-  /** A revoked session can never work again: stop, and let this browser forget it. */
-  #revoke(): void {
-    this.revoked = true;
-    if (personalSession(this.#plan)?.token === this.token) forgetPersonalSession(this.#plan);
-    this.#refuse(CLOSE.revoked.reason);
+  #clearRetry(): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.retryAt = null;
   }
 
-  /** Try again after a refusal, e.g. once the person has a new link. */
+  #connectNow(): void {
+    this.#clearRetry();
+    this.room.provider.connect();
+  }
+
+  /** "Try again" after a refusal (e.g. once the person has a new role), or "Try now" during a wait. */
   retry(): void {
     this.#facts.refusal = null;
     this.#failures = 0;
-    this.room.provider.connect();
+    this.#connectNow();
     void this.#probe();
   }
 
+  /**
+   * "Sign out of this plan" in this browser: the server ends the session first (so the token is
+   * dead everywhere, not only forgotten here; an ApiError leaves everything as it was), then this
+   * browser forgets it and its local copy of the plan. Edits the server has not confirmed go with
+   * the copy: they were made under this session's Yjs client ids, which a person joining again
+   * (a new person) may not write under (4433). So the question names them first (SignOut.svelte):
+   * dropped only with the person's explicit yes, never silently.
+   */
+  async signOut(): Promise<void> {
+    await signOut(this.token);
+    forgetTabToken(this.roomName);
+    if (adminToken() === this.token) forgetAdminToken();
+    this.#refuse(explain('signedOut'));
+    await this.room.persistence.clearData();
+  }
+
   destroy(): void {
+    this.#clearRetry();
     for (const fn of this.#cleanup) fn();
     this.#pendingEdits.destroy();
     this.room.destroy();

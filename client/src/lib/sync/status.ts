@@ -2,14 +2,17 @@
  * What the connection indicator says, derived from plain facts in one pure function, so the rules
  * are in one place:
  *
- * 1. A refusal wins: the server said no (close code 4400–4499, or an upgrade refused with
- *    401/403/404 learned through /api/session). Reconnecting cannot fix it, so we stop trying.
+ * 1. A refusal wins: the server said no for a reason waiting cannot fix (refusals.ts: revoked,
+ *    expired, a write the role may not make, …; a refused upgrade is learned through
+ *    /api/session). Reconnecting cannot fix it, so we stop trying.
  * 2. The browser says it is offline → offline.
  * 3. The socket is open → connected.
  * 4. Several attempts in a row failed before the socket opened and the server did not answer an
- *    HTTP probe either → offline (server unreachable; y-websocket keeps retrying).
+ *    HTTP probe either → offline (server unreachable; the connection keeps retrying).
  * 5. Otherwise: connecting before the first success, reconnecting after it.
  */
+import type { Refusal } from './refusals.ts';
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
 
 export type ConnectionFacts = {
@@ -18,7 +21,7 @@ export type ConnectionFacts = {
   everConnected: boolean;
   /** The last HTTP probe could not reach the server, and no socket opened since. */
   unreachable: boolean;
-  refusal: string | null;
+  refusal: Refusal | null;
 };
 
 /** Failed attempts before the client asks /api/session why. */
