@@ -47,7 +47,7 @@ export async function recheckAccess(connections: Iterable<Connection>, people: P
   }
   await Promise.all(
     [...bySession.values()].map(async (conns) => {
-      const now = await people.resolve(conns[0].claims);
+      const now = await people.resolve(conns[0].claims, { touch: false });
       for (const conn of conns) {
         if (now === 'revoked' || now === 'signedOut') conn.close(now);
         else follow(conn, now.role, now.name);
