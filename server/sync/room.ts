@@ -493,16 +493,16 @@ export class Room {
 
   /**
    * After the store confirmed the batch: fan out, acknowledge, serve waiting joins. Returns the
-   * merged update that was fanned out (for the bus), or null when the batch changed nothing.
+   * updates that were fanned out (for the bus): none when the batch changed nothing.
    */
-  committed(batch: Batch, ids: number[]): Uint8Array | null {
+  committed(batch: Batch, ids: number[]): Uint8Array[] {
     this.inflight = false;
     if (ids.length) {
       this.lastId = ids[ids.length - 1];
       this.logEntries += ids.length;
       for (const e of batch.entries) this.logBytes += e.data.length;
     }
-    if (this.destroyed) return null;
+    if (this.destroyed) return [];
     const merged = this.fanOut(batch.entries);
     const serverTime = Math.round(this.hooks.now());
     for (const [peer, clocks] of batch.acks) if (this.peers.has(peer)) peer.send(encodeAck({ serverTime, clocks }));
@@ -517,15 +517,22 @@ export class Room {
     for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
   }
 
-  /** One merged frame per batch, encoded once, the same bytes to every recipient. */
-  private fanOut(entries: PendingEntry[]): Uint8Array | null {
-    if (entries.length === 0) return null;
-    const update = entries.length === 1 ? entries[0].data : Y.mergeUpdates(entries.map((e) => e.data));
-    const frame = encodeSyncUpdate(update);
+  /**
+   * One merged frame per batch, encoded once, the same bytes to every recipient. Merging costs
+   * about as much as decoding, so a batch holding a large update is sent as its updates, in order,
+   * each as it came (merging an import with a keystroke would stall the server).
+   */
+  private fanOut(entries: PendingEntry[]): Uint8Array[] {
+    if (entries.length === 0) return [];
+    const total = entries.reduce((n, e) => n + e.data.length, 0);
+    const updates = entries.length === 1 ? [entries[0].data] : total > this.limits.stepwiseUpdateBytes ? entries.map((e) => e.data) : [Y.mergeUpdates(entries.map((e) => e.data))];
     const sender = entries[0].peer;
     const singleSender = sender !== null && entries.every((e) => e.peer === sender);
-    for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
-    return update;
+    for (const update of updates) {
+      const frame = encodeSyncUpdate(update);
+      for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
+    }
+    return updates;
   }
 
   /** The store refused the batch: the doc now holds changes that are not durable. */

@@ -70,7 +70,7 @@ export class Rooms {
       opts.log,
       (room, merged) =>
         this.guarded(room, 'commit', () => {
-          if (merged) this.publish(room, merged);
+          for (const update of merged) this.publish(room, update);
           this.afterCommit(room);
         }),
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
