@@ -282,7 +282,16 @@ export class Room {
       if (root === '?') throw new ProtocolError('invalidUpdate', 'refers to unknown items');
       if (root !== null) throw new ProtocolError('forbiddenWrite', root);
     }
-    // Before anything is applied: new structs under another person's client id are refused.
+    // Before anything is applied: new structs under another person's client id are refused, and
+    // so are new structs under an id another person here already shows presence with (their page
+    // announces its client id before its first edit; nobody may take it in between).
+    for (const g of scan.groups) {
+      const last = scan.structs[g.first + g.count - 1];
+      if (!last || last.id.clock + last.length <= Y.getState(this.doc.store, g.client)) continue;
+      for (const other of this.peers) {
+        if (other.author !== peer.author && other.awarenessIds.has(g.client)) throw new ProtocolError('clientIdTaken', `client ${g.client}`);
+      }
+    }
     this.clientOwners.check(this.doc, peer.author, scan.structs);
   }
 
