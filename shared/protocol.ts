@@ -130,7 +130,7 @@ export const LIMITS = {
    */
   stepwiseUpdateBytes: 64 * 1024,
   /** Structs per slice when a large update is applied to the server's document in steps. */
-  applySliceStructs: 2000
+  applySliceStructs: 1000
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };
