@@ -19,8 +19,8 @@ process.on('message', (m: { type?: string }) => {
   if (m?.type !== 'gc') return;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  process.send?.({ type: 'gc-done', collected: typeof gc === 'function', rss, heapUsed });
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  process.send?.({ type: 'gc-done', collected: typeof gc === 'function', rss, heapUsed, heapTotal, external, arrayBuffers });
 });
 
 let stopping = false;
