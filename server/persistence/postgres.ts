@@ -382,8 +382,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       guard.run('loadAt', () =>
         sql.begin('isolation level repeatable read read only', async (tx) => {
           const [cp] = await tx<CheckpointRow[]>`
-            select id, room, upto_id, created_at, data from ${checkpoints}
-            where room = ${room} and created_at <= ${at} order by created_at desc, id desc limit 1`;
+            select id, room, upto_id, created_at, data from ${checkpoints} where id =
+              (select id from ${checkpoints} where room = ${room} and created_at <= ${at} order by created_at desc, id desc limit 1)`;
           const rows = await tx<UpdateRow[]>`
             select id, room, received_at, author, data from ${updates}
             where room = ${room} and id > ${cp ? cp.upto_id : 0} and received_at <= ${at} order by id`;

@@ -173,8 +173,10 @@ function prepareStatements(db: Database.Database) {
     checkpointMetas: db.prepare<[string], CheckpointMeta>(
       'SELECT id, upto_id AS uptoId, created_at AS createdAt FROM checkpoints WHERE room = ?'
     ),
+    // The id is picked first: sorting whole rows would read every candidate's data (MBs each).
     checkpointAt: db.prepare<[string, number], Checkpoint>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE room = ? AND created_at <= ? ORDER BY created_at DESC, id DESC LIMIT 1`
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE id =
+         (SELECT id FROM checkpoints WHERE room = ? AND created_at <= ? ORDER BY created_at DESC, id DESC LIMIT 1)`
     ),
     updatesBetween: db.prepare<[string, number, number], StoredUpdate>(
       `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room = ? AND id > ? AND received_at <= ? ORDER BY id`
