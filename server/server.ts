@@ -19,7 +19,7 @@ import { openSqliteStore } from './persistence/sqlite.ts';
 import type { PlenaryStore } from './persistence/access-store.ts';
 import { People } from './auth/people.ts';
 import { OidcClient } from './auth/oidc.ts';
-import { liveAccess } from './sync/access-live.ts';
+import { liveAccess, recheckAccess } from './sync/access-live.ts';
 import { Online } from './sync/online.ts';
 import { randomBytes } from 'node:crypto';
 import { EXTENSIONS } from './extensions/index.ts';
@@ -66,7 +66,9 @@ export async function startPlenary(
   const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS, now: options.now });
   const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
   const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
-  sync.onBeat = () => online.beat();
+  sync.onBeat = async () => {
+    await Promise.all([online.beat(), recheckAccess(sync.connections, people)]);
+  };
   sync.onSocketsChanged = () => online.changed();
   await liveAccess(people, sync.connections, log, bus, serverId, online);
   const oidc = config.oidc ? new OidcClient(config.oidc) : null;

@@ -40,7 +40,7 @@ export class People {
   ) {}
 
   /** The claims to act on, 'revoked' (person, or an expired or unknown session), or 'signedOut'. */
-  async resolve(claims: Claims): Promise<Claims | 'revoked' | 'signedOut'> {
+  async resolve(claims: Claims, options: { touch?: boolean } = {}): Promise<Claims | 'revoked' | 'signedOut'> {
     if (claims.sid === undefined) return claims;
     let entry = this.cache.get(claims.sid);
     if (entry && this.now() - entry.at > CACHE_MS) entry = undefined;
@@ -58,8 +58,9 @@ export class People {
     if (session.revokedAt !== null) return 'signedOut';
     // The registry's own lastSeenAt counts as the last write, so a connection storm writes nothing.
     if (!this.touched.has(person.id)) this.touched.set(person.id, person.lastSeenAt);
-    // Best effort: a missed "last seen" is not worth failing a connection for.
-    this.seen([person.id], now).catch(() => {});
+    // Best effort: a missed "last seen" is not worth failing a connection for. The heartbeat's
+    // re-check does not touch: the heartbeat writes everyone's last seen in one batch itself.
+    if (options.touch !== false) this.seen([person.id], now).catch(() => {});
     return { ...claims, name: person.name, role: person.role };
   }
 

@@ -114,6 +114,13 @@ export interface AccessStore {
    * `append` from NewUpdate.clients; the first claim of a client id wins.
    */
   clientOwners(room: string): Promise<Map<number, string>>;
+  /**
+   * Claims client ids for `owner` where nobody holds them yet, in one transaction, and returns the
+   * owner of each afterwards (the claimant, or whoever claimed it first, on any server). The sync
+   * server calls it before it applies anyone's first write under an id, so two servers cannot
+   * both hand one id to two people.
+   */
+  claimClients(room: string, owner: string, clients: readonly number[]): Promise<Map<number, string>>;
 }
 
 /** Rows that fit the registry: checked by every backend before writing, like NOT NULL would. */

@@ -299,6 +299,13 @@ export function createMemoryStore(): PlenaryStore {
         audit.filter((e) => e.plan === plan).sort((a, b) => b.at - a.at || b.id - a.id).slice(0, limit).map((e) => ({ ...e, detail: structuredClone(e.detail) }))
       ),
     clientOwners: (room) => guard.run('clientOwners', () => new Map(owners.get(room) ?? [])),
+    claimClients: (room, owner, clients) =>
+      guard.run('claimClients', () => {
+        let held = owners.get(room);
+        if (!held) owners.set(room, (held = new Map()));
+        for (const client of clients) if (!held.has(client)) held.set(client, owner);
+        return new Map(clients.map((client) => [client, held.get(client)!]));
+      }),
 
     async close() {
       guard.close();

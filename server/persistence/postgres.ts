@@ -547,6 +547,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       guard.run('listAudit', async () =>
         (await sql<AuditRow[]>`select * from ${audit} where plan = ${plan} order by at desc, id desc limit ${limit}`).map(toAudit)
       ),
+    claimClients: (room, owner, clients) =>
+      guard.run('claimClients', async () => {
+        if (clients.length === 0) return new Map();
+        const rows = clients.map((client) => ({ room, client_id: client, owner }));
+        await sql`insert into ${owners} ${sql(rows, 'room', 'client_id', 'owner')} on conflict do nothing`;
+        const held = await sql<{ client_id: string; owner: string }[]>`
+          select client_id, owner from ${owners} where room = ${room} and client_id in ${sql(clients as number[])}`;
+        return new Map(held.map((r) => [Number(r.client_id), r.owner]));
+      }),
     clientOwners: (room) =>
       guard.run('clientOwners', async () => {
         const rows = await sql<{ client_id: string; owner: string }[]>`select client_id, owner from ${owners} where room = ${room}`;

@@ -226,6 +226,7 @@ function prepareStatements(db: Database.Database) {
     claimClient: db.prepare<[string, number, string]>(
       'INSERT INTO client_owners (room, client_id, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'
     ),
+    ownerOf: db.prepare<[string, number], { owner: string }>('SELECT owner FROM client_owners WHERE room = ? AND client_id = ?'),
     clientOwners: db.prepare<[string], { client: number; owner: string }>(
       'SELECT client_id AS client, owner FROM client_owners WHERE room = ?'
     ),
@@ -324,6 +325,15 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
       for (const client of u.clients ?? []) stmt.claimClient.run(u.room, client, u.author);
       return Number(stmt.insertUpdate.run(u.room, u.receivedAt, u.author, u.data).lastInsertRowid);
     })
+  );
+
+  const claimClients = db.transaction((room: string, owner: string, clients: readonly number[]) =>
+    new Map(
+      clients.map((client) => {
+        stmt.claimClient.run(room, client, owner);
+        return [client, stmt.ownerOf.get(room, client)!.owner] as const;
+      })
+    )
   );
 
   const useInvitation = db.transaction((id: string, now: number) => {
@@ -437,6 +447,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     listAudit: (plan, limit) =>
       guard.run('listAudit', () => stmt.auditOf.all(plan, limit).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))),
     clientOwners: (room) => guard.run('clientOwners', () => new Map(stmt.clientOwners.all(room).map((r) => [r.client, r.owner]))),
+    claimClients: (room, owner, clients) => guard.run('claimClients', () => claimClients(room, owner, clients)),
 
     async close() {
       if (guard.close()) db.close();

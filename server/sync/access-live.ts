@@ -19,14 +19,41 @@ export const ACCESS_EXTENSION = 'access';
 export function applyPerson(connections: Iterable<Connection>, person: Person): void {
   for (const conn of [...connections]) {
     if (conn.claims.sid === undefined || conn.author !== person.id) continue;
-    if (person.revokedAt !== null) {
-      conn.close('revoked');
-      continue;
-    }
-    if (conn.role === person.role && conn.name === person.name) continue;
-    conn.setAccess(person.role, person.name);
-    if (conn.wantsAck) conn.send(encodePrivate(ACCESS_EXTENSION, { type: 'access', role: person.role, name: person.name }));
+    if (person.revokedAt !== null) conn.close('revoked');
+    else follow(conn, person.role, person.name);
   }
+}
+
+/** A live socket takes a new role or name in place; a Plenary client is told so its UI follows. */
+function follow(conn: Connection, role: Person['role'], name: string): void {
+  if (conn.role === role && conn.name === name) return;
+  conn.setAccess(role, name);
+  if (conn.wantsAck) conn.send(encodePrivate(ACCESS_EXTENSION, { type: 'access', role, name }));
+}
+
+/**
+ * The safety net under the change notices, run on every heartbeat: each personal socket's session
+ * is resolved again (through the registry cache, which re-reads the store at most every 10 s). A
+ * notice lost on the bus (Redis down for a moment, a server that was cut off) then delays a
+ * revocation, sign-out or role change by at most a heartbeat plus the cache time, never for as
+ * long as the socket lives.
+ */
+export async function recheckAccess(connections: Iterable<Connection>, people: People): Promise<void> {
+  const bySession = new Map<string, Connection[]>();
+  for (const conn of connections) {
+    const sid = conn.claims.sid;
+    if (sid === undefined) continue;
+    bySession.set(sid, [...(bySession.get(sid) ?? []), conn]);
+  }
+  await Promise.all(
+    [...bySession.values()].map(async (conns) => {
+      const now = await people.resolve(conns[0].claims, { touch: false });
+      for (const conn of conns) {
+        if (now === 'revoked' || now === 'signedOut') conn.close(now);
+        else follow(conn, now.role, now.name);
+      }
+    })
+  );
 }
 
 /** Signed-out sessions: their sockets here close with CLOSE.signedOut (4435, do not reconnect). */

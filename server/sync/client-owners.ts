@@ -41,6 +41,11 @@ export class ClientOwners {
     this.staged = claims.size ? { author, ids: [...claims] } : null;
   }
 
+  /** Ids the last check staged as new claims of `author` (none: an empty list). */
+  stagedFor(author: string): number[] {
+    return this.staged && this.staged.author === author ? [...this.staged.ids] : [];
+  }
+
   /** The staged claims for the entry `author`'s update just made; they take effect now. */
   take(author: string): number[] | undefined {
     const staged = this.staged;

@@ -22,7 +22,7 @@ export class GroupCommit {
     private readonly store: DocStore,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly onCommitted: (room: Room, merged: Uint8Array | null) => void,
+    private readonly onCommitted: (room: Room, fannedOut: Uint8Array[]) => void,
     private readonly onFatal: (rooms: Room[], err: unknown) => void,
     private readonly maxFailures = 5
   ) {}

@@ -73,6 +73,11 @@ export type RoomHooks = {
   peerLeft(room: Room, peer: Peer): void;
   /** A timer or callback of this room threw: log, count, and unload this room alone. */
   failed(room: Room, kind: string, err: unknown): void;
+  /**
+   * Claims client ids in the store (first claim wins, on any server) and says who owns each.
+   * Absent: the room's own record decides (one server, or a store without claims).
+   */
+  claim?(room: Room, owner: string, clients: readonly number[]): Promise<Map<number, string>>;
 };
 
 /**
@@ -87,7 +92,11 @@ const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.pers
  * order, so a large one being checked across turns is never overtaken by a later one that builds
  * on it.
  */
-type Job = { peer: Peer; update: Uint8Array } | { peer: null; update: Uint8Array; origin: typeof FROM_BUS };
+type Job =
+  | { peer: Peer; update: Uint8Array; scan?: ScannedUpdate }
+  | { peer: null; update: Uint8Array; origin: typeof FROM_BUS }
+  /** A private message behind a peer's update: it may refer to what the update adds (a card to estimate). */
+  | { peer: Peer; private: { extension: string; payload: unknown } };
 
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
@@ -124,6 +133,8 @@ export class Room {
   private readonly docListener = (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin);
   /** Updates waiting behind one that is being checked or applied across turns. */
   private jobs: Job[] = [];
+  /** Bytes of peers' updates in `jobs`. */
+  private queuedBytes = 0;
   private working = false;
 
   constructor(
@@ -217,6 +228,7 @@ export class Room {
       case 'auth':
         return; // clients have nothing to say in the auth sub-protocol; ignore like the reference server
       case 'private':
+        if (this.working) return this.enqueue({ peer, private: { extension: frame.extension, payload: frame.payload } });
         return this.hooks.privateMessage(this, peer, frame.extension, frame.payload);
     }
   }
@@ -253,13 +265,35 @@ export class Room {
       this.hooks.droppedWrite();
       return;
     }
-    if (this.sizeBytes + update.length > this.limits.maxDocumentBytes) throw new ProtocolError('documentTooLarge');
+    // Updates waiting in the queue count already: the limit is refused at the frame that passes it.
+    if (this.sizeBytes + this.queuedBytes + update.length > this.limits.maxDocumentBytes) throw new ProtocolError('documentTooLarge');
     // The common case (a keystroke, a card moved) is checked and applied at once, throwing
     // ProtocolError to the connection; a large one, or one behind it, waits its turn.
     if (this.working || update.length > this.limits.stepwiseUpdateBytes) return this.enqueue({ peer, update });
     const scan = runToEnd(scanSteps(update));
     this.checkPolicy(peer, scan, runToEnd(this.policySteps(peer, scan)));
+    // A first write under a client id waits for the store to confirm the claim (another server
+    // may have given that id to someone else a moment ago).
+    if (this.hooks.claim && this.clientOwners.stagedFor(peer.author).length) {
+      this.clientOwners.unstage();
+      return this.enqueue({ peer, update, scan });
+    }
     this.applyChecked(peer, scan);
+  }
+
+  /** Confirms the staged claims with the store; another owner anywhere refuses the update. */
+  private async confirmClaims(peer: Peer): Promise<void> {
+    const ids = this.clientOwners.stagedFor(peer.author);
+    if (!ids.length || !this.hooks.claim) return;
+    const owners = await this.hooks.claim(this, peer.author, ids);
+    if (this.destroyed) throw new Cancelled();
+    // Others' ids are learnt now; ours take effect with the entry the update makes (and go on the bus).
+    this.clientOwners.learn([...owners].filter(([, owner]) => owner !== peer.author));
+    const taken = ids.find((id) => owners.get(id) !== peer.author);
+    if (taken !== undefined) {
+      this.clientOwners.unstage();
+      throw new ProtocolError('clientIdTaken', `client ${taken}`);
+    }
   }
 
   /** A bus update from another server: applied at once when small, else in slices in its turn. */
@@ -282,7 +316,16 @@ export class Room {
       if (root === '?') throw new ProtocolError('invalidUpdate', 'refers to unknown items');
       if (root !== null) throw new ProtocolError('forbiddenWrite', root);
     }
-    // Before anything is applied: new structs under another person's client id are refused.
+    // Before anything is applied: new structs under another person's client id are refused, and
+    // so are new structs under an id another person here already shows presence with (their page
+    // announces its client id before its first edit; nobody may take it in between).
+    for (const g of scan.groups) {
+      const last = scan.structs[g.first + g.count - 1];
+      if (!last || last.id.clock + last.length <= Y.getState(this.doc.store, g.client)) continue;
+      for (const other of this.peers) {
+        if (other.author !== peer.author && other.awarenessIds.has(g.client)) throw new ProtocolError('clientIdTaken', `client ${g.client}`);
+      }
+    }
     this.clientOwners.check(this.doc, peer.author, scan.structs);
   }
 
@@ -316,6 +359,7 @@ export class Room {
   }
 
   private enqueue(job: Job): void {
+    if ('update' in job && job.peer) this.queuedBytes += job.update.length;
     this.jobs.push(job);
     if (this.working) return;
     this.working = true;
@@ -327,6 +371,7 @@ export class Room {
     try {
       while (this.jobs.length && !this.destroyed) {
         const job = this.jobs.shift()!;
+        if ('update' in job && job.peer) this.queuedBytes -= job.update.length;
         // A peer that left before its turn resends on reconnect (if it still may).
         if (job.peer && !this.peers.has(job.peer)) continue;
         try {
@@ -342,12 +387,14 @@ export class Room {
     } finally {
       this.working = false;
       this.jobs = [];
+      this.queuedBytes = 0;
       if (!this.destroyed) this.serveWaitingJoins();
     }
   }
 
   private async runJob(job: Job): Promise<void> {
-    const scan = await stepwise(scanSteps(job.update), this.gone);
+    if ('private' in job) return this.hooks.privateMessage(this, job.peer, job.private.extension, job.private.payload);
+    const scan = ('scan' in job && job.scan) || (await stepwise(scanSteps(job.update), this.gone));
     const slices = sliceUpdate(scan, this.limits.applySliceStructs);
     if (!job.peer) {
       for (const slice of slices) {
@@ -361,6 +408,7 @@ export class Room {
     const roots = await stepwise(this.policySteps(peer, scan), this.gone);
     if (this.destroyed) return;
     this.checkPolicy(peer, scan, roots);
+    await this.confirmClaims(peer);
     if (!this.allNew(scan)) {
       // Part of it is known already (a reconnecting client's sync step 2): applied in slices, each
       // stored as what it newly added, the ack after the last.
@@ -493,16 +541,16 @@ export class Room {
 
   /**
    * After the store confirmed the batch: fan out, acknowledge, serve waiting joins. Returns the
-   * merged update that was fanned out (for the bus), or null when the batch changed nothing.
+   * updates that were fanned out (for the bus): none when the batch changed nothing.
    */
-  committed(batch: Batch, ids: number[]): Uint8Array | null {
+  committed(batch: Batch, ids: number[]): Uint8Array[] {
     this.inflight = false;
     if (ids.length) {
       this.lastId = ids[ids.length - 1];
       this.logEntries += ids.length;
       for (const e of batch.entries) this.logBytes += e.data.length;
     }
-    if (this.destroyed) return null;
+    if (this.destroyed) return [];
     const merged = this.fanOut(batch.entries);
     const serverTime = Math.round(this.hooks.now());
     for (const [peer, clocks] of batch.acks) if (this.peers.has(peer)) peer.send(encodeAck({ serverTime, clocks }));
@@ -517,15 +565,22 @@ export class Room {
     for (const { peer, stateVector } of joins) if (this.peers.has(peer)) peer.send(this.step2For(stateVector));
   }
 
-  /** One merged frame per batch, encoded once, the same bytes to every recipient. */
-  private fanOut(entries: PendingEntry[]): Uint8Array | null {
-    if (entries.length === 0) return null;
-    const update = entries.length === 1 ? entries[0].data : Y.mergeUpdates(entries.map((e) => e.data));
-    const frame = encodeSyncUpdate(update);
+  /**
+   * One merged frame per batch, encoded once, the same bytes to every recipient. Merging costs
+   * about as much as decoding, so a batch holding a large update is sent as its updates, in order,
+   * each as it came (merging an import with a keystroke would stall the server).
+   */
+  private fanOut(entries: PendingEntry[]): Uint8Array[] {
+    if (entries.length === 0) return [];
+    const total = entries.reduce((n, e) => n + e.data.length, 0);
+    const updates = entries.length === 1 ? [entries[0].data] : total > this.limits.stepwiseUpdateBytes ? entries.map((e) => e.data) : [Y.mergeUpdates(entries.map((e) => e.data))];
     const sender = entries[0].peer;
     const singleSender = sender !== null && entries.every((e) => e.peer === sender);
-    for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
-    return update;
+    for (const update of updates) {
+      const frame = encodeSyncUpdate(update);
+      for (const peer of this.peers) if (!(singleSender && peer === sender)) peer.send(frame);
+    }
+    return updates;
   }
 
   /** The store refused the batch: the doc now holds changes that are not durable. */

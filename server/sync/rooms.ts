@@ -70,7 +70,7 @@ export class Rooms {
       opts.log,
       (room, merged) =>
         this.guarded(room, 'commit', () => {
-          if (merged) this.publish(room, merged);
+          for (const update of merged) this.publish(room, update);
           this.afterCommit(room);
         }),
       (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
@@ -205,13 +205,15 @@ export class Rooms {
   }
 
   private newRoom(name: string, kind: string): Room {
+    const claims = (this.opts.store as DocStore & Partial<AccessStore>).claimClients;
     return new Room(name, kind, this.opts.limits, {
       schedule: (r) => this.commit.schedule(r),
       now: this.now,
       droppedWrite: () => this.opts.metrics.droppedWrites.inc(),
       privateMessage: (r, peer, ext, payload) => this.extensions.message(r, peer, ext, payload),
       peerLeft: (r, peer) => this.extensions.left(r, peer),
-      failed: (r, kind, err) => this.failed(r, kind, err)
+      failed: (r, kind, err) => this.failed(r, kind, err),
+      ...(claims ? { claim: (r: Room, owner: string, clients: readonly number[]) => claims.call(this.opts.store, r.name, owner, clients) } : {})
     });
   }
 

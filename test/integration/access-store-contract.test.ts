@@ -193,6 +193,20 @@ function describeAccessContract(name: string, factory: () => Promise<PlenaryStor
       // The claim is not part of the stored entry.
       expect((await store.load('r')).updates[0]).not.toHaveProperty('clients');
     });
+
+    it('claims client ids before a write: new ones go to the claimant, held ones stay with their owner', async () => {
+      await store.append([{ room: 'r', data: update(31), receivedAt: NOW, author: 'p_ana', clients: [31] }]);
+      const got = await store.claimClients('r', 'p_bo', [31, 32]);
+      expect([...got].sort()).toEqual([
+        [31, 'p_ana'],
+        [32, 'p_bo']
+      ]);
+      // First claim wins for later claimants too, and a claim is per room.
+      expect([...(await store.claimClients('r', 'p_cy', [32]))]).toEqual([[32, 'p_bo']]);
+      expect([...(await store.claimClients('elsewhere', 'p_cy', [32]))]).toEqual([[32, 'p_cy']]);
+      expect((await store.claimClients('r', 'p_cy', [])).size).toBe(0);
+      expect((await store.clientOwners('r')).get(32)).toBe('p_bo');
+    });
   });
 }
 

@@ -107,4 +107,56 @@ describe('client ids bound to people', () => {
     await waitFor(() => cards.list(a.doc).length === 2, 'Ana sees Bo’s card');
     expect(b.provider.wsconnected).toBe(true);
   });
+  it('an id another person shows presence with is theirs before their first edit: taking it is refused (4433)', async () => {
+    const room = await server.createPlan('Presence ids');
+    const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
+    const { code } = await invite(server.url, room, admin, { role: 'editor' });
+    const ana = await accept(server.url, code, 'Ana');
+    const bo = await accept(server.url, code, 'Bo');
+    // Ana's page is open (presence announces her client id) but she has not edited yet.
+    const a = connectClient(server.wsUrl, room, ana.token);
+    clients.push(a);
+    await waitForSync(a);
+    a.provider.awareness.setLocalStateField('cursor', { card: null });
+    const anaId = a.doc.clientID;
+    await waitFor(() => [...server.server.sync.connections].some((c) => c.author === ana.person.id && c.awarenessIds.has(anaId)) || null, 'Ana’s presence seen');
+    const forged = forgeUnder(anaId, await fetchRoomState(server.wsUrl, room, admin), 'Bo squatting');
+    const raw = await connectRaw(server.wsUrl, room, bo.token);
+    raw.send(encodeSyncUpdate(forged));
+    expect((await raw.waitClose(3_000)).code).toBe(CLOSE.clientIdTaken.code);
+    // Ana's first edit is hers.
+    addCard(a.doc, createEditor(ana.person.id), { title: 'Ana first', status: 'todo', rank: 'a' });
+    await waitFor(async () => titles(await fetchRoomState(server.wsUrl, room, admin)).includes('Ana first'), 'Ana’s first edit stored');
+    expect(titles(await fetchRoomState(server.wsUrl, room, admin))).toEqual(['Ana first']);
+    expect(a.provider.wsconnected).toBe(true);
+  });
+  it('two servers on one store cannot give one id to two people: the store’s first claim wins (4433 on the other server)', async () => {
+    // No bus between them: server B never hears of Ana's claim except through the store.
+    const other = await startServer({ dataDir: server.dataDir });
+    try {
+      const room = await server.createPlan('Two servers');
+      const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
+      const { code } = await invite(server.url, room, admin, { role: 'editor' });
+      const ana = await accept(server.url, code, 'Ana');
+      const bo = await accept(server.url, code, 'Bo');
+      // Bo's server has the room loaded before Ana writes.
+      const watcher = connectClient(other.wsUrl, room, bo.token);
+      clients.push(watcher);
+      await waitForSync(watcher);
+      const a = connectClient(server.wsUrl, room, ana.token);
+      clients.push(a);
+      await waitForSync(a);
+      addCard(a.doc, createEditor(ana.person.id), { title: 'Ana on A', status: 'todo', rank: 'a' });
+      await waitFor(async () => titles(await fetchRoomState(server.wsUrl, room, admin)).includes('Ana on A'), 'Ana’s first edit stored');
+      // On B, Bo writes under Ana's id at her next clock (B's room does not hold her edit).
+      const forged = forgeUnder(a.doc.clientID, await fetchRoomState(other.wsUrl, room, admin), 'Bo as Ana on B');
+      const raw = await connectRaw(other.wsUrl, room, bo.token);
+      raw.send(encodeSyncUpdate(forged));
+      expect((await raw.waitClose(3_000)).code).toBe(CLOSE.clientIdTaken.code);
+      const stored = await server.server.store.load(room);
+      expect(stored.updates.some((u) => u.author === bo.person.id)).toBe(false);
+    } finally {
+      await other.stop();
+    }
+  });
 });

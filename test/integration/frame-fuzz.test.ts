@@ -50,7 +50,9 @@ const CLIENT_FAULTS: CloseName[] = [
   'messageRate',
   'byteRate',
   'awarenessRate',
-  'impersonation'
+  'impersonation',
+  // Lanes are different people writing from one generated Yjs client: the first to write owns it.
+  'clientIdTaken'
 ];
 const ALLOWED = new Map<number, CloseName>(CLIENT_FAULTS.map((n) => [CLOSE[n].code, n]));
 
