@@ -4,9 +4,10 @@
  *
  * - GET  /api/plans/:room/history[?bucket=hour|day] → the plan's life (created, earliest moment
  *   that can be rebuilt, now), activity per bucket with authors, and the named versions.
- * - GET  /api/plans/:room/at?t=<ms> → the encoded Yjs state at t (application/octet-stream),
- *   rebuilt from the store (server/history/rebuild.ts); t is clamped to now, and a t before the
- *   retained history is 409 `beforeHistory`.
+ * - GET  /api/plans/:room/at?t=<ms>[&from=<ms>] → the encoded Yjs state at t (application/
+ *   octet-stream), rebuilt from the store (server/history/rebuild.ts); t is clamped to now, and a t
+ *   before the retained history is 409 `beforeHistory`. With `from` < t, only the changes received
+ *   in (from, t], to apply on top of the state at `from` (answered with `x-plenary-from`).
  * - POST /api/plans/:room/versions {name, at?} → names a moment (default now) in the store.
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
@@ -19,7 +20,7 @@ import type { PlenaryStore } from '../persistence/access-store.ts';
 import { readRoomDoc } from '../plans.ts';
 import { BUCKETS, defaultBucket, toBuckets, type BucketSize } from '../history/activity.ts';
 import { earliestMoment } from '../history/range.ts';
-import { stateAt } from '../history/rebuild.ts';
+import { changesBetween, stateAt } from '../history/rebuild.ts';
 import { allVersions, readVersionName, VERSION_NAME_MAX } from '../history/versions.ts';
 import { authenticate, bearer } from './access.ts';
 import { HttpError } from './errors.ts';
@@ -84,10 +85,18 @@ export function mountHistoryApi(app: Hono, deps: HistoryApiDeps): void {
     const at = Math.min(asked, now());
     const earliest = await earliestOf(room, info.createdAt);
     if (at < earliest) throw new HttpError(409, 'beforeHistory', `history of ${room} starts at ${new Date(earliest).toISOString()}`);
-    const built = await stateAt(store, room, at);
+    // With `from` (a moment the client already shows), only what changed since: much less to send
+    // and to apply than the whole state when scrubbing forward.
+    const fromRaw = c.req.query('from');
+    const from = fromRaw !== undefined && /^\d{1,15}$/.test(fromRaw) ? Number(fromRaw) : fromRaw === undefined ? null : NaN;
+    if (from !== null && !(Number.isSafeInteger(from) && from >= earliest && from < at)) {
+      throw new HttpError(400, 'badRequest', 'from must be a moment in ms inside the history and before t');
+    }
+    const built = from === null ? await stateAt(store, room, at) : await changesBetween(store, room, from, at);
     return c.body(built.state as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',
       'x-plenary-at': String(at),
+      ...(from === null ? {} : { 'x-plenary-from': String(from) }),
       'x-plenary-replayed': String(built.entries),
       'cache-control': 'no-store'
     });

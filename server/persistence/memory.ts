@@ -159,6 +159,11 @@ export function createMemoryStore(): PlenaryStore {
         return loaded(checkpoint, (log?.updates ?? []).filter((u) => u.receivedAt <= at));
       }),
 
+    entriesReceived: (room, after, until) =>
+      guard.run('entriesReceived', () =>
+        (logs.get(room)?.updates ?? []).filter((u) => u.receivedAt > after && u.receivedAt <= until).map(copyUpdate)
+      ),
+
     activity: (room, bucketMs) =>
       guard.run('activity', () => {
         const bucket = Math.max(1, Math.trunc(bucketMs));

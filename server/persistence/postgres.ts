@@ -391,6 +391,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         })
       ),
 
+    entriesReceived: (room, after, until) =>
+      guard.run('entriesReceived', async () =>
+        (
+          await sql<UpdateRow[]>`
+            select id, room, received_at, author, data from ${updates}
+            where room = ${room} and received_at > ${after} and received_at <= ${until} order by id`
+        ).map(toUpdate)
+      ),
+
     activity: (room, bucketMs) =>
       guard.run('activity', async () => {
         const bucket = Math.max(1, Math.trunc(bucketMs));

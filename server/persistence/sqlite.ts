@@ -181,6 +181,9 @@ function prepareStatements(db: Database.Database) {
     updatesBetween: db.prepare<[string, number, number], StoredUpdate>(
       `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room = ? AND id > ? AND received_at <= ? ORDER BY id`
     ),
+    entriesReceived: db.prepare<[string, number, number], StoredUpdate>(
+      `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room = ? AND received_at > ? AND received_at <= ? ORDER BY id`
+    ),
     checkpointIndex: db.prepare<[string], CheckpointMeta>(
       'SELECT id, upto_id AS uptoId, created_at AS createdAt FROM checkpoints WHERE room = ? ORDER BY id'
     ),
@@ -403,6 +406,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     prune: (room, olderThan, now) => guard.run('prune', () => prune.immediate(room, olderThan, now)),
     historyIndex: (room) => guard.run('historyIndex', () => historyIndex(room)),
     loadAt: (room, at) => guard.run('loadAt', () => loadAt(room, at)),
+    entriesReceived: (room, after, until) => guard.run('entriesReceived', () => stmt.entriesReceived.all(room, after, until)),
     activity: (room, bucketMs) => guard.run('activity', () => stmt.activity.all({ room, bucket: Math.max(1, Math.trunc(bucketMs)) })),
     addVersion: (v) =>
       guard.run('addVersion', () => ({ ...v, id: Number(stmt.insertVersion.run(v).lastInsertRowid) })),

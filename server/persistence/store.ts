@@ -130,6 +130,12 @@ export interface DocStore {
    */
   loadAt(room: string, at: number): Promise<LoadedRoom>;
 
+  /**
+   * Log entries of a room received in (after, until], ascending by id: what changed between two
+   * moments, so a client showing the room at `after` can move forward to `until` without a rebuild.
+   */
+  entriesReceived(room: string, after: number, until: number): Promise<StoredUpdate[]>;
+
   /** Log entries per `bucketMs`-wide bucket (aligned to the epoch) and author, ascending by start, then author. */
   activity(room: string, bucketMs: number): Promise<ActivityRow[]>;
 

@@ -330,6 +330,14 @@ function describeStoreContract(name: string, factory: () => Promise<DocStore>): 
       expect(late.updates.map((u) => u.id)).toEqual(lastIds.slice(7));
       // Before anything: nothing.
       expect(await store.loadAt('r', 59_999)).toEqual({ checkpoint: null, updates: [] });
+      // Moving forward between two moments: the entries received in between, and they take the
+      // room from one moment to the other.
+      const between = await store.entriesReceived('r', 3 * 60_000, 8 * 60_000);
+      expect(between.map((u) => u.id)).toEqual(lastIds.slice(3, 8));
+      const moved = rebuild(await store.loadAt('r', 3 * 60_000));
+      for (const u of between) Y.applyUpdate(moved, u.data);
+      expect(json(moved)).toEqual(seen.get(8 * 60_000));
+      expect(await store.entriesReceived('r', 8 * 60_000, 8 * 60_000)).toEqual([]);
     });
 
     it('lists checkpoint metadata ascending and the oldest entry, in one index', async () => {
@@ -438,6 +446,7 @@ function describeStoreContract(name: string, factory: () => Promise<DocStore>): 
         store.prune('r', 1),
         store.historyIndex('r'),
         store.loadAt('r', 1),
+        store.entriesReceived('r', 0, 1),
         store.activity('r', 1),
         store.addVersion({ room: 'r', name: 'v', at: 1, createdBy: 'ann', createdAt: 1 }),
         store.listVersions('r'),

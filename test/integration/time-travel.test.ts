@@ -137,6 +137,21 @@ describe('time travel: rebuilt moments equal what was seen live', () => {
       }
     }
     expect(rebuilt).toBeGreaterThan(30);
+    // Moving forward from a moment shown: the changes since, applied to it, give the later moment.
+    const usable = seen.filter((x) => x.t >= earliest);
+    for (let i = 0; i + 3 < usable.length; i += 3) {
+      const [a, b] = [usable[i], usable[i + 3]];
+      const base = await fetch(`${s.url}/api/plans/${room}/at?t=${a.t}`, { headers: { authorization: `Bearer ${viewerToken}` } });
+      const diff = await fetch(`${s.url}/api/plans/${room}/at?t=${b.t}&from=${a.t}`, { headers: { authorization: `Bearer ${viewerToken}` } });
+      expect(diff.headers.get('x-plenary-from')).toBe(String(a.t));
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(await base.arrayBuffer()));
+      Y.applyUpdate(doc, new Uint8Array(await diff.arrayBuffer()));
+      expect(snapshot(doc), `from ${i} to ${i + 3}`).toEqual(b.snap);
+      doc.destroy();
+    }
+    const backwards = await fetch(`${s.url}/api/plans/${room}/at?t=${usable[0].t}&from=${usable[1].t}`, { headers: { authorization: `Bearer ${viewerToken}` } });
+    expect(backwards.status).toBe(400);
     // The live room is untouched, and a moment in the future is now.
     const latest = await planAt(s, room, viewerToken, now + DAY);
     expect((latest as any).at).toBe(now);
