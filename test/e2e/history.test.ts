@@ -92,7 +92,7 @@ describe('history view', () => {
     // for Gamma to be inside its range.
     await page.reload();
     await page.getByRole('heading', { name: 'History', exact: true }).waitFor();
-    const slider = page.getByLabel('Moment');
+    const slider = page.getByRole('slider', { name: 'Moment' });
     await slider.focus();
     // It starts at now; Home goes to the plan's creation (no cards yet), End back to now.
     await slider.press('Home');
@@ -118,5 +118,21 @@ describe('history view', () => {
     const before = history.versions.find((v: { name: string }) => v.name === 'Before the rename');
     expect(steering.at).toBe(before.at);
     expect(steering.by).toBe('u-ed');
+
+    // Forward from the moment shown (End on the slider): only the changes since are fetched.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/at?')) asked.push(r.url());
+    });
+    const slider = page.getByRole('slider', { name: 'Moment' });
+    await slider.focus();
+    await slider.press('End');
+    await waitFor(async () => JSON.stringify(await pastTitles(page)) === JSON.stringify(['Alpha renamed', 'Beta', 'Gamma']), 'the present shown');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((u) => new URL(u).searchParams.get('from') === String(before.at))).toBe(true);
+    // Back to an earlier moment: a full rebuild (no `from`).
+    await slider.press('Home');
+    await waitFor(async () => (await pastTitles(page)).length === 0, 'the plan at its creation');
+    expect(new URL(asked.at(-1)!).searchParams.get('from')).toBeNull();
   }, 60_000);
 });

@@ -31,11 +31,15 @@ export async function fetchHistory(room: string, token: string): Promise<PlanHis
   return readHistory(await requestJson('GET', path(room, 'history'), token));
 }
 
-/** The plan's encoded Yjs state at `t` (the server clamps it to now). */
-export async function fetchStateAt(room: string, token: string, t: number): Promise<Uint8Array> {
+/**
+ * The plan's encoded Yjs state at `t` (the server clamps it to now); with `from` < t, only the
+ * changes since `from`, to apply on a document showing `from`.
+ */
+export async function fetchStateAt(room: string, token: string, t: number, from?: number): Promise<Uint8Array> {
   let res: Response;
+  const query = `at?t=${Math.round(t)}${from === undefined ? '' : `&from=${Math.round(from)}`}`;
   try {
-    res = await fetch(path(room, `at?t=${Math.round(t)}`), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    res = await fetch(path(room, query), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'unreachable', 'The server cannot be reached.');
   }

@@ -1,8 +1,9 @@
 /**
  * The history scrubber's state (runes): the plan's history, the moment shown, and the plan as it
  * was then, rebuilt on the server (GET /at) into a document of its own, never the live one: the
- * live plan goes on changing underneath while this shows a read-only snapshot. Answers that come
- * back after a newer moment was asked for are dropped.
+ * live plan goes on changing underneath while this shows a read-only snapshot. That document is
+ * kept, so a move forward fetches and applies only the changes since (GET /at?from=). Answers that
+ * come back after a newer moment was asked for are dropped.
  */
 import * as Y from 'yjs';
 import { snapshot } from '$shared/doc/snapshot.ts';
@@ -20,6 +21,8 @@ export class HistoryScrub {
   loading = $state(false);
   error = $state<string | null>(null);
   #asked = 0;
+  /** The document of the moment shown (never the live one), kept so moving forward is a small apply. */
+  #doc: Y.Doc | null = null;
 
   constructor(
     readonly room: string,
@@ -44,15 +47,19 @@ export class HistoryScrub {
     const asked = ++this.#asked;
     this.loading = true;
     try {
-      const state = await fetchStateAt(this.room, this.token, at);
+      // Forward from the moment shown: only the changes since, applied to the document kept for it.
+      const base = this.#doc && this.shownAt !== null && at > this.shownAt ? { doc: this.#doc, at: this.shownAt } : null;
+      const state = await fetchStateAt(this.room, this.token, at, base?.at);
       if (asked !== this.#asked) return;
-      const doc = new Y.Doc();
-      try {
-        Y.applyUpdate(doc, state);
-        this.past = snapshot(doc);
-      } finally {
-        doc.destroy();
+      // Another answer may have replaced the kept document meanwhile; then this one is stale.
+      if (base && base.doc !== this.#doc) return;
+      const doc = base?.doc ?? new Y.Doc();
+      Y.applyUpdate(doc, state);
+      if (doc !== this.#doc) {
+        this.#doc?.destroy();
+        this.#doc = doc;
       }
+      this.past = snapshot(doc);
       this.shownAt = at;
       this.error = null;
     } catch (err) {
@@ -78,6 +85,8 @@ export class HistoryScrub {
   /** Back to live: nothing past is shown. */
   leave(): void {
     this.#asked++;
+    this.#doc?.destroy();
+    this.#doc = null;
     this.at = this.shownAt = null;
     this.past = null;
     this.loading = false;
