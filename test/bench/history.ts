@@ -21,7 +21,7 @@ import { statuses } from '../../shared/doc/statuses.ts';
 import { createPrng } from '../../shared/prng.ts';
 import { openSqliteStore } from '../../server/persistence/sqlite.ts';
 import { earliestMoment } from '../../server/history/range.ts';
-import { stateAt } from '../../server/history/rebuild.ts';
+import { changesBetween, stateAt } from '../../server/history/rebuild.ts';
 import { readConfig } from '../../server/config.ts';
 import { startPlenary } from '../../server/server.ts';
 import { createLogger } from '../../server/observability/logger.ts';
@@ -119,6 +119,22 @@ export async function benchHistory(args: Args) {
       d.destroy();
       client.push(performance.now() - b);
     }
+    // Scrubbing forward an hour from a moment shown: the server's changes since, the client's apply
+    // onto the document it keeps, and its snapshot.
+    const forward: number[] = [];
+    const forwardClient: number[] = [];
+    for (const t of moments.slice(0, 20)) {
+      const d = new Y.Doc();
+      Y.applyUpdate(d, (await stateAt(store, ROOM, t)).state);
+      const a = performance.now();
+      const diff = await changesBetween(store, ROOM, t, t + 3_600_000);
+      forward.push(performance.now() - a);
+      const b = performance.now();
+      Y.applyUpdate(d, diff.state);
+      snapshot(d);
+      forwardClient.push(performance.now() - b);
+      d.destroy();
+    }
     await store.close();
 
     // Through a real server on the same file.
@@ -168,6 +184,8 @@ export async function benchHistory(args: Args) {
         stateBytesMax: bytes,
         historyMs: { ...ms(historyMs), hourBuckets: buckets, activityQueryMs: ms(activityMs).p50 },
         clientApplyAndSnapshotMs: ms(client),
+        forwardHourServerMs: ms(forward),
+        forwardHourClientApplyAndSnapshotMs: ms(forwardClient),
         targets: { rebuildUnder300ms: (summarize(http).max ?? Infinity) < 300 }
       };
     } finally {
