@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The client's `$shared` alias (svelte.config.js), so unit tests can import client modules that use it.
+  resolve: { alias: { $shared: path.resolve(import.meta.dirname, 'shared') } },
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     testTimeout: 30_000,

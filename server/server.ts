@@ -54,7 +54,7 @@ export const CLIENT_DIR = path.resolve(import.meta.dirname, '..', 'build', 'clie
 
 export async function startPlenary(
   config: Config,
-  options: { store?: PlenaryStore; bus?: FanoutBus; log?: Logger; clientDir?: string; extensions?: readonly RoomExtension[] } = {}
+  options: { store?: PlenaryStore; bus?: FanoutBus; log?: Logger; clientDir?: string; extensions?: readonly RoomExtension[]; now?: () => number } = {}
 ): Promise<PlenaryServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = options.store ?? (await openStore(config));
@@ -63,7 +63,7 @@ export async function startPlenary(
   const metrics = createMetrics();
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS });
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS, now: options.now });
   const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
   const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
   sync.onBeat = async () => {
@@ -74,7 +74,7 @@ export async function startPlenary(
   const oidc = config.oidc ? new OidcClient(config.oidc) : null;
   const app = createApp({
     secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
-    admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log
+    admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log, now: options.now
   });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.

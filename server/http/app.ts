@@ -15,6 +15,7 @@ import { mountSignIn } from './sign-in.ts';
 import type { OidcClient } from '../auth/oidc.ts';
 import type { Logger } from '../observability/logger.ts';
 import { mountSessionApi } from './session-api.ts';
+import { mountHistoryApi } from './history-api.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -45,6 +46,8 @@ export type AppDeps = {
   log?: Logger;
   /** Whether another sync socket from this address fits under the cap (the upgrade's 429). */
   admitsAddress?: (address: string) => boolean;
+  /** The server's clock (injected in tests, like the rooms'). */
+  now?: () => number;
 };
 
 /** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */
@@ -136,6 +139,7 @@ export function createApp(deps: AppDeps): Hono {
   mountAccessApi(app, { ...deps, sso: deps.oidc != null, limit: limitBody(BODY_LIMITS.small), body });
   mountSignIn(app, { ...deps, oidc: deps.oidc ?? null, publicUrl: deps.publicUrl ?? null });
   mountSessionApi(app, deps);
+  mountHistoryApi(app, { ...deps, limit: limitBody(BODY_LIMITS.small), body });
 
   // A retro for a plan: facilitators and admins whose token covers the plan. The server links it
   // from the plan document itself (server/retros.ts), so the answer means "created and linked".

@@ -9,8 +9,10 @@ import { StoreGuard } from './guard.ts';
 import {
   isEmptyUpdate,
   StoreError,
+  type ActivityRow,
   type Checkpoint,
   type LoadedRoom,
+  type Version,
   type NewUpdate,
   type RoomInfo,
   type StoredUpdate
@@ -44,6 +46,8 @@ export function createMemoryStore(): PlenaryStore {
   const audit: AuditEntry[] = [];
   const owners = new Map<string, Map<number, string>>();
   let nextAuditId = 1;
+  const versions: Version[] = [];
+  let nextVersionId = 1;
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -123,16 +127,66 @@ export function createMemoryStore(): PlenaryStore {
         return { entries, bytes };
       }),
 
-    prune: (room, olderThan) =>
+    prune: (room, olderThan, now) =>
       guard.run('prune', () => {
         const log = logs.get(room);
-        const plan = log && planPrune(log.checkpoints, olderThan);
+        const plan = log && planPrune(log.checkpoints, olderThan, now);
         if (!log || !plan) return 0;
         const before = log.updates.length;
         log.updates = log.updates.filter((u) => !(u.id <= plan.entriesUpToId && u.receivedAt < olderThan));
-        log.checkpoints = log.checkpoints.filter((c) => c.id >= plan.checkpointsBelowId);
+        const dropped = new Set(plan.checkpointIds);
+        log.checkpoints = log.checkpoints.filter((c) => !dropped.has(c.id));
         return before - log.updates.length;
       }),
+
+    historyIndex: (room) =>
+      guard.run('historyIndex', () => {
+        const log = logs.get(room);
+        const first = log?.updates[0];
+        return {
+          checkpoints: (log?.checkpoints ?? []).map(({ id, uptoId, createdAt }) => ({ id, uptoId, createdAt })),
+          firstEntry: first ? { id: first.id, receivedAt: first.receivedAt } : null
+        };
+      }),
+
+    loadAt: (room, at) =>
+      guard.run('loadAt', () => {
+        const log = logs.get(room);
+        let checkpoint: Checkpoint | null = null;
+        for (const c of log?.checkpoints ?? []) {
+          if (c.createdAt <= at && (!checkpoint || c.createdAt >= checkpoint.createdAt)) checkpoint = c;
+        }
+        return loaded(checkpoint, (log?.updates ?? []).filter((u) => u.receivedAt <= at));
+      }),
+
+    entriesReceived: (room, after, until) =>
+      guard.run('entriesReceived', () =>
+        (logs.get(room)?.updates ?? []).filter((u) => u.receivedAt > after && u.receivedAt <= until).map(copyUpdate)
+      ),
+
+    activity: (room, bucketMs) =>
+      guard.run('activity', () => {
+        const bucket = Math.max(1, Math.trunc(bucketMs));
+        const counts = new Map<string, ActivityRow>();
+        for (const u of logs.get(room)?.updates ?? []) {
+          const start = Math.floor(u.receivedAt / bucket) * bucket;
+          const key = `${start}\u0000${u.author}`;
+          const row = counts.get(key);
+          if (row) row.count++;
+          else counts.set(key, { start, author: u.author, count: 1 });
+        }
+        return [...counts.values()].sort((a, b) => a.start - b.start || (a.author < b.author ? -1 : a.author > b.author ? 1 : 0));
+      }),
+
+    addVersion: (v) =>
+      guard.run('addVersion', () => {
+        const version: Version = { ...v, id: nextVersionId++ };
+        versions.push(version);
+        return { ...version };
+      }),
+
+    listVersions: (room) =>
+      guard.run('listVersions', () => versions.filter((v) => v.room === room).sort((a, b) => a.at - b.at || a.id - b.id).map((v) => ({ ...v }))),
 
     registerRoom: (info) =>
       guard.run('registerRoom', () => {
@@ -266,6 +320,7 @@ export function createMemoryStore(): PlenaryStore {
       people.clear();
       sessions.clear();
       owners.clear();
+      versions.length = 0;
     }
   };
 }

@@ -199,7 +199,19 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       client_id bigint not null,
       owner text not null,
       primary key (room, client_id)
-    );`
+    );`,
+  // Time travel (issue 14): entries by receive time (covering for activity counts), named versions.
+  (s) => `
+    create index updates_room_time on ${s}.updates (room, received_at, author);
+    create table ${s}.versions (
+      id bigserial primary key,
+      room text not null,
+      name text not null,
+      at bigint not null,
+      created_by text not null,
+      created_at bigint not null
+    );
+    create index versions_room_at on ${s}.versions (room, at);`
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -251,6 +263,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const sessions = sql(`${schema}.sessions`);
   const audit = sql(`${schema}.audit`);
   const owners = sql(`${schema}.client_owners`);
+  const versions = sql(`${schema}.versions`);
   const appendLock = `plenary:append:${schema}`;
   const lockAppends = (tx: Sql) => tx`select pg_advisory_xact_lock(hashtext(${appendLock}))`;
 
@@ -330,22 +343,86 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return { entries: Number(row.entries), bytes: Number(row.bytes) };
       }),
 
-    prune: (room, olderThan) =>
+    prune: (room, olderThan, now) =>
       guard.run('prune', () =>
         sql.begin(async (tx) => {
           const metas = await tx<{ id: string; upto_id: string; created_at: string }[]>`
             select id, upto_id, created_at from ${checkpoints} where room = ${room} for update`;
           const plan = planPrune(
             metas.map((m) => ({ id: Number(m.id), uptoId: Number(m.upto_id), createdAt: Number(m.created_at) })),
-            olderThan
+            olderThan,
+            now
           );
           if (!plan) return 0;
           const deleted = await tx`
             delete from ${updates}
             where room = ${room} and id <= ${plan.entriesUpToId} and received_at < ${olderThan}`;
-          await tx`delete from ${checkpoints} where room = ${room} and id < ${plan.checkpointsBelowId}`;
+          if (plan.checkpointIds.length) {
+            await tx`delete from ${checkpoints} where room = ${room} and id = any(${plan.checkpointIds}::bigint[])`;
+          }
           return deleted.count;
         })
+      ),
+
+    historyIndex: (room) =>
+      guard.run('historyIndex', () =>
+        sql.begin('isolation level repeatable read read only', async (tx) => {
+          const metas = await tx<{ id: string; upto_id: string; created_at: string }[]>`
+            select id, upto_id, created_at from ${checkpoints} where room = ${room} order by id`;
+          const [first] = await tx<{ id: string; received_at: string }[]>`
+            select id, received_at from ${updates} where room = ${room} order by id limit 1`;
+          return {
+            checkpoints: metas.map((m) => ({ id: Number(m.id), uptoId: Number(m.upto_id), createdAt: Number(m.created_at) })),
+            firstEntry: first ? { id: Number(first.id), receivedAt: Number(first.received_at) } : null
+          };
+        })
+      ),
+
+    loadAt: (room, at) =>
+      guard.run('loadAt', () =>
+        sql.begin('isolation level repeatable read read only', async (tx) => {
+          const [cp] = await tx<CheckpointRow[]>`
+            select id, room, upto_id, created_at, data from ${checkpoints} where id =
+              (select id from ${checkpoints} where room = ${room} and created_at <= ${at} order by created_at desc, id desc limit 1)`;
+          const rows = await tx<UpdateRow[]>`
+            select id, room, received_at, author, data from ${updates}
+            where room = ${room} and id > ${cp ? cp.upto_id : 0} and received_at <= ${at} order by id`;
+          return { checkpoint: cp ? toCheckpoint(cp) : null, updates: rows.map(toUpdate) };
+        })
+      ),
+
+    entriesReceived: (room, after, until) =>
+      guard.run('entriesReceived', async () =>
+        (
+          await sql<UpdateRow[]>`
+            select id, room, received_at, author, data from ${updates}
+            where room = ${room} and received_at > ${after} and received_at <= ${until} order by id`
+        ).map(toUpdate)
+      ),
+
+    activity: (room, bucketMs) =>
+      guard.run('activity', async () => {
+        const bucket = Math.max(1, Math.trunc(bucketMs));
+        const rows = await sql<{ start: string; author: string; count: string }[]>`
+          select (received_at / ${bucket}::bigint) * ${bucket}::bigint as start, author, count(*) as count from ${updates}
+          where room = ${room} group by 1, 2 order by 1, author collate "C"`;
+        return rows.map((r) => ({ start: Number(r.start), author: r.author, count: Number(r.count) }));
+      }),
+
+    addVersion: (v) =>
+      guard.run('addVersion', async () => {
+        const [row] = await sql<{ id: string }[]>`
+          insert into ${versions} (room, name, at, created_by, created_at)
+          values (${v.room}, ${v.name}, ${v.at}, ${v.createdBy}, ${v.createdAt}) returning id`;
+        return { ...v, id: Number(row.id) };
+      }),
+
+    listVersions: (room) =>
+      guard.run('listVersions', async () =>
+        (
+          await sql<{ id: string; room: string; name: string; at: string; created_by: string; created_at: string }[]>`
+            select id, room, name, at, created_by, created_at from ${versions} where room = ${room} order by at, id`
+        ).map((r) => ({ id: Number(r.id), room: r.room, name: r.name, at: Number(r.at), createdBy: r.created_by, createdAt: Number(r.created_at) }))
       ),
 
     registerRoom: (info) =>

@@ -19,8 +19,12 @@ import { useRefusal, type AuditEntry, type Invitation, type Person, type Plenary
 import {
   isEmptyUpdate,
   StoreError,
+  type ActivityRow,
   type Checkpoint,
+  type HistoryIndex,
   type LoadedRoom,
+  type NewVersion,
+  type Version,
   type NewUpdate,
   type RoomInfo,
   type StoredUpdate
@@ -111,7 +115,18 @@ const MIGRATIONS: readonly string[] = [
      client_id INTEGER NOT NULL,
      owner TEXT NOT NULL,
      PRIMARY KEY (room, client_id)
-   ) STRICT;`
+   ) STRICT;`,
+  // Time travel (issue 14): entries by receive time (covering for activity counts), named versions.
+  `CREATE INDEX updates_room_time ON updates (room, received_at, author);
+   CREATE TABLE versions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     room TEXT NOT NULL,
+     name TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX versions_room_at ON versions (room, at);`
 ];
 
 /** Runs pending steps under a write lock, so two processes opening a new file cannot both migrate. */
@@ -158,6 +173,34 @@ function prepareStatements(db: Database.Database) {
     checkpointMetas: db.prepare<[string], CheckpointMeta>(
       'SELECT id, upto_id AS uptoId, created_at AS createdAt FROM checkpoints WHERE room = ?'
     ),
+    // The id is picked first: sorting whole rows would read every candidate's data (MBs each).
+    checkpointAt: db.prepare<[string, number], Checkpoint>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE id =
+         (SELECT id FROM checkpoints WHERE room = ? AND created_at <= ? ORDER BY created_at DESC, id DESC LIMIT 1)`
+    ),
+    updatesBetween: db.prepare<[string, number, number], StoredUpdate>(
+      `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room = ? AND id > ? AND received_at <= ? ORDER BY id`
+    ),
+    entriesReceived: db.prepare<[string, number, number], StoredUpdate>(
+      `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room = ? AND received_at > ? AND received_at <= ? ORDER BY id`
+    ),
+    checkpointIndex: db.prepare<[string], CheckpointMeta>(
+      'SELECT id, upto_id AS uptoId, created_at AS createdAt FROM checkpoints WHERE room = ? ORDER BY id'
+    ),
+    firstEntry: db.prepare<[string], { id: number; receivedAt: number }>(
+      'SELECT id, received_at AS receivedAt FROM updates WHERE room = ? ORDER BY id LIMIT 1'
+    ),
+    activity: db.prepare<{ room: string; bucket: number }, ActivityRow>(
+      // better-sqlite3 binds a JS number as REAL: cast, or the division is not an integer one.
+      `SELECT (received_at / CAST(@bucket AS INTEGER)) * CAST(@bucket AS INTEGER) AS start, author, count(*) AS count FROM updates
+        WHERE room = @room GROUP BY start, author ORDER BY start, author`
+    ),
+    insertVersion: db.prepare<NewVersion>(
+      'INSERT INTO versions (room, name, at, created_by, created_at) VALUES (@room, @name, @at, @createdBy, @createdAt)'
+    ),
+    versionsOf: db.prepare<[string], Version>(
+      'SELECT id, room, name, at, created_by AS createdBy, created_at AS createdAt FROM versions WHERE room = ? ORDER BY at, id'
+    ),
     insertCheckpoint: db.prepare<[string, number, number, Uint8Array]>(
       'INSERT INTO checkpoints (room, upto_id, created_at, data) VALUES (?, ?, ?, ?)'
     ),
@@ -176,9 +219,7 @@ function prepareStatements(db: Database.Database) {
     deleteUpdates: db.prepare<{ room: string; uptoId: number; olderThan: number }>(
       'DELETE FROM updates WHERE room = @room AND id <= @uptoId AND received_at < @olderThan'
     ),
-    deleteCheckpoints: db.prepare<{ room: string; belowId: number }>(
-      'DELETE FROM checkpoints WHERE room = @room AND id < @belowId'
-    ),
+    deleteCheckpoint: db.prepare<{ room: string; id: number }>('DELETE FROM checkpoints WHERE room = @room AND id = @id'),
     insertRoom: db.prepare<RoomInfo>(
       `INSERT INTO rooms (room, kind, created_at, created_by) VALUES (@room, @kind, @createdAt, @createdBy)
        ON CONFLICT (room) DO NOTHING`
@@ -336,12 +377,21 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     return { id, room, data, uptoId, createdAt } satisfies Checkpoint;
   });
 
-  const prune = db.transaction((room: string, olderThan: number) => {
-    const plan = planPrune(stmt.checkpointMetas.all(room), olderThan);
+  const prune = db.transaction((room: string, olderThan: number, now: number | undefined) => {
+    const plan = planPrune(stmt.checkpointMetas.all(room), olderThan, now);
     if (!plan) return 0;
     const deleted = stmt.deleteUpdates.run({ room, uptoId: plan.entriesUpToId, olderThan }).changes;
-    stmt.deleteCheckpoints.run({ room, belowId: plan.checkpointsBelowId });
+    for (const id of plan.checkpointIds) stmt.deleteCheckpoint.run({ room, id });
     return deleted;
+  });
+
+  const historyIndex = db.transaction((room: string): HistoryIndex => ({
+    checkpoints: stmt.checkpointIndex.all(room),
+    firstEntry: stmt.firstEntry.get(room) ?? null
+  }));
+  const loadAt = db.transaction((room: string, at: number): LoadedRoom => {
+    const checkpoint = stmt.checkpointAt.get(room, at) ?? null;
+    return { checkpoint, updates: stmt.updatesBetween.all(room, checkpoint?.uptoId ?? 0, at) };
   });
 
   return {
@@ -353,7 +403,14 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     checkpoint: (room, data, uptoId, createdAt) =>
       guard.run('checkpoint', () => checkpoint.immediate(room, data, uptoId, createdAt)),
     logStats: (room) => guard.run('logStats', () => stmt.logStats.get({ room })!),
-    prune: (room, olderThan) => guard.run('prune', () => prune.immediate(room, olderThan)),
+    prune: (room, olderThan, now) => guard.run('prune', () => prune.immediate(room, olderThan, now)),
+    historyIndex: (room) => guard.run('historyIndex', () => historyIndex(room)),
+    loadAt: (room, at) => guard.run('loadAt', () => loadAt(room, at)),
+    entriesReceived: (room, after, until) => guard.run('entriesReceived', () => stmt.entriesReceived.all(room, after, until)),
+    activity: (room, bucketMs) => guard.run('activity', () => stmt.activity.all({ room, bucket: Math.max(1, Math.trunc(bucketMs)) })),
+    addVersion: (v) =>
+      guard.run('addVersion', () => ({ ...v, id: Number(stmt.insertVersion.run(v).lastInsertRowid) })),
+    listVersions: (room) => guard.run('listVersions', () => stmt.versionsOf.all(room)),
     registerRoom: (info) =>
       guard.run('registerRoom', () => {
         stmt.insertRoom.run({

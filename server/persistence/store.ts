@@ -11,6 +11,7 @@
  * Ids are assigned by the store, increase monotonically per store (not per room), and are returned
  * in the order the batch was given, so several servers can share one database later.
  */
+import type { CheckpointMeta } from './retention.ts';
 
 export type NewUpdate = {
   room: string;
@@ -53,6 +54,31 @@ export type RoomInfo = {
 
 export type LogStats = { entries: number; bytes: number };
 
+export type { CheckpointMeta };
+
+/** What a room's retained history starts from: its checkpoints' metadata and its oldest log entry. */
+export type HistoryIndex = {
+  /** Every retained checkpoint of the room, without data, ascending by id. */
+  checkpoints: CheckpointMeta[];
+  /** The room's oldest retained log entry, or null when its log is empty. */
+  firstEntry: { id: number; receivedAt: number } | null;
+};
+
+/** Log entries of one room received in [start, start + bucket), per author. */
+export type ActivityRow = { start: number; author: string; count: number };
+
+/** A named moment of a room ("Steering 12 Nov"). */
+export type NewVersion = {
+  room: string;
+  name: string;
+  /** The moment named, ms since epoch. */
+  at: number;
+  /** The user id of whoever named it, from their session. */
+  createdBy: string;
+  createdAt: number;
+};
+export type Version = NewVersion & { id: number };
+
 export interface DocStore {
   /** A short name for logs and metrics: 'memory', 'sqlite', 'postgres'. */
   readonly name: string;
@@ -87,10 +113,36 @@ export interface DocStore {
 
   /**
    * Retention: delete log entries received before `olderThan` that are covered by a checkpoint
-   * which itself is kept, and checkpoints superseded by that one. Returns entries deleted. The
-   * newest checkpoint and every entry after it are never deleted.
+   * which itself is kept, and checkpoints superseded by that one; with `now`, also thin the
+   * checkpoints inside the window to CHECKPOINT_SPACING (retention.ts, planPrune). Returns entries
+   * deleted. The newest checkpoint and every entry after it are never deleted.
    */
-  prune(room: string, olderThan: number): Promise<number>;
+  prune(room: string, olderThan: number, now?: number): Promise<number>;
+
+  /** The retained checkpoints (metadata only) and oldest entry of a room, read in one snapshot. */
+  historyIndex(room: string): Promise<HistoryIndex>;
+
+  /**
+   * The room as it was at `at` (time travel): the newest checkpoint created at or before `at`
+   * (null if none) plus the log entries after its uptoId received at or before `at`, ascending by
+   * id, read in one snapshot. Whether the retained history reaches back to `at` is the caller's
+   * question (server/history/range.ts answers it from historyIndex).
+   */
+  loadAt(room: string, at: number): Promise<LoadedRoom>;
+
+  /**
+   * Log entries of a room received in (after, until], ascending by id: what changed between two
+   * moments, so a client showing the room at `after` can move forward to `until` without a rebuild.
+   */
+  entriesReceived(room: string, after: number, until: number): Promise<StoredUpdate[]>;
+
+  /** Log entries per `bucketMs`-wide bucket (aligned to the epoch) and author, ascending by start, then author. */
+  activity(room: string, bucketMs: number): Promise<ActivityRow[]>;
+
+  /** Names a moment of a room; versions are kept whatever retention prunes (they are tiny). */
+  addVersion(version: NewVersion): Promise<Version>;
+  /** A room's named versions, ascending by moment, then id. */
+  listVersions(room: string): Promise<Version[]>;
 
   /** The room registry: rooms exist once registered (a plan created, a retro opened). */
   registerRoom(info: RoomInfo): Promise<void>;

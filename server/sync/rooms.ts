@@ -455,9 +455,9 @@ export class Rooms {
       room.sizeBytes = data.length + (room.sizeBytes - data.length > 0 ? 0 : 0);
       room.logEntries -= entries;
       room.logBytes -= bytes;
-      if (this.opts.retentionDays > 0) {
-        await timed(this.opts.metrics, 'prune', () => this.opts.store.prune(room.name, this.now() - this.opts.retentionDays * 86_400_000));
-      }
+      // Also with retention off (horizon 0): checkpoints are thinned for time travel (retention.ts).
+      const now = this.now();
+      await timed(this.opts.metrics, 'prune', () => this.opts.store.prune(room.name, this.opts.retentionDays > 0 ? now - this.opts.retentionDays * 86_400_000 : 0, now));
     } catch (err) {
       this.opts.metrics.callbackErrors.inc({ kind: 'compaction' });
       this.opts.log.error({ err, room: room.name }, 'compaction failed; will retry after the next commit');

@@ -96,6 +96,10 @@ function describeStoreContract(name: string, factory: () => Promise<DocStore>): 
       expect(await store.loadHistory('nowhere')).toEqual({ checkpoint: null, updates: [] });
       expect(await store.logStats('nowhere')).toEqual({ entries: 0, bytes: 0 });
       expect(await store.prune('nowhere', Date.now())).toBe(0);
+      expect(await store.historyIndex('nowhere')).toEqual({ checkpoints: [], firstEntry: null });
+      expect(await store.loadAt('nowhere', Date.now())).toEqual({ checkpoint: null, updates: [] });
+      expect(await store.activity('nowhere', 3_600_000)).toEqual([]);
+      expect(await store.listVersions('nowhere')).toEqual([]);
     });
 
     it('returns ascending ids in batch order and loads the entries back', async () => {
@@ -295,6 +299,126 @@ function describeStoreContract(name: string, factory: () => Promise<DocStore>): 
       expect((await store.load('r')).updates).toHaveLength(3);
     });
 
+    // Time travel (issue 14): the store side of rebuilding a room at a moment.
+
+    it('loads the room at a moment: the newest checkpoint made by then plus the entries received after it up to then', async () => {
+      const doc = new Y.Doc();
+      const seen = new Map<number, unknown>(); // moment → the doc as it was then
+      const lastIds: number[] = [];
+      // Ten edits one minute apart; checkpoints after the 3rd and the 7th (made a little later).
+      for (let i = 0; i < 10; i++) {
+        const at = 60_000 * (i + 1);
+        const [id] = await store.append([entry('r', edits(doc, 1, `m${i}`)[0], at, `user-${i % 2}`)]);
+        lastIds.push(id);
+        seen.set(at, json(doc));
+        if (i === 2 || i === 6) await store.checkpoint('r', Y.encodeStateAsUpdate(doc), id, at + 30_000);
+      }
+      await store.append([entry('other', edits(new Y.Doc(), 1)[0], 90_000)]);
+      const [c1, c2] = (await store.historyIndex('r')).checkpoints;
+
+      for (const [at, expected] of seen) {
+        const loaded = await store.loadAt('r', at);
+        expect(json(rebuild(loaded)), `at ${at}`).toEqual(expected);
+        expect(loaded.updates.every((u) => u.room === 'r' && u.receivedAt <= at)).toBe(true);
+      }
+      // Exactly at a checkpoint's time it is used; the entries replayed are only those after it.
+      const atC1 = await store.loadAt('r', c1.createdAt);
+      expect(atC1.checkpoint?.id).toBe(c1.id);
+      expect(atC1.updates).toEqual([]);
+      const late = await store.loadAt('r', 10 * 60_000);
+      expect(late.checkpoint?.id).toBe(c2.id);
+      expect(late.updates.map((u) => u.id)).toEqual(lastIds.slice(7));
+      // Before anything: nothing.
+      expect(await store.loadAt('r', 59_999)).toEqual({ checkpoint: null, updates: [] });
+      // Moving forward between two moments: the entries received in between, and they take the
+      // room from one moment to the other.
+      const between = await store.entriesReceived('r', 3 * 60_000, 8 * 60_000);
+      expect(between.map((u) => u.id)).toEqual(lastIds.slice(3, 8));
+      const moved = rebuild(await store.loadAt('r', 3 * 60_000));
+      for (const u of between) Y.applyUpdate(moved, u.data);
+      expect(json(moved)).toEqual(seen.get(8 * 60_000));
+      expect(await store.entriesReceived('r', 8 * 60_000, 8 * 60_000)).toEqual([]);
+    });
+
+    it('lists checkpoint metadata ascending and the oldest entry, in one index', async () => {
+      const doc = new Y.Doc();
+      const ids = await store.append(edits(doc, 3).map((u, i) => entry('r', u, 1_000 + i)));
+      const c1 = await store.checkpoint('r', Y.encodeStateAsUpdate(doc), ids[1], 2_000);
+      const c2 = await store.checkpoint('r', Y.encodeStateAsUpdate(doc), ids[2], 3_000);
+      expect(await store.historyIndex('r')).toEqual({
+        checkpoints: [
+          { id: c1.id, uptoId: ids[1], createdAt: 2_000 },
+          { id: c2.id, uptoId: ids[2], createdAt: 3_000 }
+        ],
+        firstEntry: { id: ids[0], receivedAt: 1_000 }
+      });
+    });
+
+    it('counts activity per bucket and author, ascending', async () => {
+      const doc = new Y.Doc();
+      const hour = 3_600_000;
+      const at = [0.1, 0.2, 0.9, 1.5, 3.0, 3.99].map((h) => Math.round(h * hour));
+      const who = ['ann', 'bob', 'ann', 'ann', 'bob', 'bob'];
+      await store.append(edits(doc, at.length).map((u, i) => entry('r', u, at[i], who[i])));
+      await store.append([entry('other', edits(new Y.Doc(), 1)[0], 0, 'zed')]);
+      expect(await store.activity('r', hour)).toEqual([
+        { start: 0, author: 'ann', count: 2 },
+        { start: 0, author: 'bob', count: 1 },
+        { start: hour, author: 'ann', count: 1 },
+        { start: 3 * hour, author: 'bob', count: 2 }
+      ]);
+      expect(await store.activity('r', 24 * hour)).toEqual([
+        { start: 0, author: 'ann', count: 3 },
+        { start: 0, author: 'bob', count: 3 }
+      ]);
+    });
+
+    it('stores named versions per room, listed by moment', async () => {
+      const late = await store.addVersion({ room: 'r', name: 'Steering 12 Nov', at: 5_000, createdBy: 'ann', createdAt: 9_000 });
+      const early = await store.addVersion({ room: 'r', name: 'Sprint 5 start', at: 2_000, createdBy: 'bob', createdAt: 9_001 });
+      await store.addVersion({ room: 'other', name: 'x', at: 1, createdBy: 'ann', createdAt: 1 });
+      expect(late.id).not.toBe(early.id);
+      expect(await store.listVersions('r')).toEqual([
+        { id: early.id, room: 'r', name: 'Sprint 5 start', at: 2_000, createdBy: 'bob', createdAt: 9_001 },
+        { id: late.id, room: 'r', name: 'Steering 12 Nov', at: 5_000, createdBy: 'ann', createdAt: 9_000 }
+      ]);
+    });
+
+    it('thins checkpoints inside the window to the spacing, and every moment in the window still rebuilds', async () => {
+      const hour = 3_600_000;
+      const day = 24 * hour;
+      const now = 20 * day;
+      const doc = new Y.Doc();
+      const seen: [number, unknown][] = [];
+      // An edit every 20 minutes over the last 12 days, a checkpoint after each: three per hour.
+      for (let at = 8 * day; at < now; at += 20 * 60_000) {
+        const [id] = await store.append([entry('r', edits(doc, 1, `t${at}`)[0], at)]);
+        await store.checkpoint('r', Y.encodeStateAsUpdate(doc), id, at + 1);
+        seen.push([at, json(doc)]);
+      }
+      const before = (await store.historyIndex('r')).checkpoints;
+      const olderThan = now - 13 * day; // retention 13 days: no checkpoint is old enough, no entry goes
+      expect(await store.prune('r', olderThan, now)).toBe(0);
+      const after = (await store.historyIndex('r')).checkpoints;
+      const recent = after.filter((c) => c.createdAt >= now - 7 * day);
+      const older = after.filter((c) => c.createdAt < now - 7 * day);
+      // The last week: one per hour (the newest checkpoint may share its hour with one more).
+      expect(recent.length).toBeLessThanOrEqual(7 * 24 + 1);
+      expect(recent.length).toBeGreaterThanOrEqual(7 * 24 - 1);
+      expect(new Set(recent.map((c) => Math.floor(c.createdAt / hour))).size).toBeGreaterThanOrEqual(recent.length - 1);
+      // Before that (days 8 to 13): one per day, and the oldest (no base yet) is kept.
+      expect(older[0].id).toBe(before[0].id);
+      expect(older.length).toBeLessThanOrEqual(5 + 1);
+      expect(older.length).toBeGreaterThanOrEqual(5);
+      expect(after.at(-1)!.id).toBe(before.at(-1)!.id);
+      for (const [at, expected] of seen.filter((_, i) => i % 7 === 0)) {
+        expect(json(rebuild(await store.loadAt('r', at))), `at ${at}`).toEqual(expected);
+      }
+      // Without `now` nothing more is thinned (callers that only prune are unchanged).
+      expect(await store.prune('r', olderThan)).toBe(0);
+      expect((await store.historyIndex('r')).checkpoints).toEqual(after);
+    });
+
     it('registers rooms, first registration wins, and lists them oldest first', async () => {
       const plan = { room: 'plan-1', kind: 'plan', createdAt: 2_000, createdBy: 'ann' };
       const retro = { room: 'retro-1', kind: 'retro', createdAt: 1_000, createdBy: 'bob' };
@@ -320,6 +444,12 @@ function describeStoreContract(name: string, factory: () => Promise<DocStore>): 
         store.checkpoint('r', emptyUpdate(), 0, 1),
         store.logStats('r'),
         store.prune('r', 1),
+        store.historyIndex('r'),
+        store.loadAt('r', 1),
+        store.entriesReceived('r', 0, 1),
+        store.activity('r', 1),
+        store.addVersion({ room: 'r', name: 'v', at: 1, createdBy: 'ann', createdAt: 1 }),
+        store.listVersions('r'),
         store.registerRoom({ room: 'r', kind: 'plan', createdAt: 1, createdBy: 'ann' }),
         store.getRoom('r'),
         store.listRooms()
@@ -408,7 +538,7 @@ describe('sqlite', () => {
       const raw = new Database(file, { readonly: true });
       try {
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-        expect(raw.pragma('user_version', { simple: true })).toBe(2);
+        expect(raw.pragma('user_version', { simple: true })).toBe(3);
       } finally {
         raw.close();
       }

@@ -16,6 +16,7 @@ import RaidLogView from '../steering/RaidLogView.svelte';
 import RetrosView from '../retro/RetrosView.svelte';
 import StandupView from '../standup/StandupView.svelte';
 import MetricsView from '../metrics/MetricsView.svelte';
+import HistoryView from '../history/HistoryView.svelte';
 import type { OpenPlan } from './openPlan.svelte.ts';
 
 export type PlanViewEntry = { id: string; label: string; component: Component<{ plan: OpenPlan }> };
@@ -32,7 +33,8 @@ export const VIEWS: PlanViewEntry[] = [
   { id: 'timeline', label: 'Timeline', component: TimelineView },
   { id: 'standup', label: 'Stand-up', component: StandupView },
   { id: 'retros', label: 'Retros', component: RetrosView },
-  { id: 'metrics', label: 'Metrics', component: MetricsView }
+  { id: 'metrics', label: 'Metrics', component: MetricsView },
+  { id: 'history', label: 'History', component: HistoryView }
 ];
 
 export const DEFAULT_VIEW = VIEWS[0].id;
