@@ -199,8 +199,11 @@ export async function fuzz(data: Uint8Array): Promise<void> {
     return peer;
   };
   const tick = async () => {
+    // Updates queued behind a first write's claim, or a large one in steps, finish first.
+    for (const room of [plan, retro]) await room.settled();
     await rooms.commit.flush();
     await sleep(1);
+    for (const room of [plan, retro]) await room.settled();
     await rooms.commit.flush();
     clock += 1000;
   };
