@@ -61,6 +61,15 @@ export async function startPlenary(
   const bus = options.bus ?? (config.bus ? await openRedisBus(config.bus) : undefined);
   const secret = loadSecret(config.dataDir, config.secret);
   const metrics = createMetrics();
+  if (bus) {
+    metrics.busUp.set(bus.up ? 1 : 0);
+    bus.onStatus(({ up, reconnected }) => {
+      metrics.busUp.set(up ? 1 : 0);
+      if (reconnected) metrics.busReconnects.inc();
+      if (up) log.info({ bus: bus.name, reconnected }, 'fan-out bus up');
+      else log.warn({ bus: bus.name }, 'fan-out bus down: serving this server\'s clients alone until it is back');
+    });
+  }
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
   const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS });

@@ -40,6 +40,9 @@ export type RoomsOptions = {
 /** Per resident room: its bus subscription and the last sequence seen from each other server. */
 type BusState = { unsubscribe: () => Promise<void>; lastSeq: Map<string, number>; busSeq: number };
 
+/** A Yjs update with no structs and no deletions: a bus message that only carries a sequence. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
 /** The room could not be loaded: the connection is refused and nothing is cached. */
 export class LoadError extends Error {
   override name = 'LoadError';
@@ -77,7 +80,7 @@ export class Rooms {
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
     this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
-    opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.repair(room))));
+    opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.rejoinBus(room))));
   }
 
   get size(): number {
@@ -416,7 +419,21 @@ export class Rooms {
       void this.repair(room);
       return;
     }
-    if (last !== undefined && message.seq !== last + 1) void this.repair(room);
+    // A first message from a server that published before is a gap too: what it published
+    // between our subscribe and now may have been lost (its sequence says how many came before).
+    if (message.seq !== (last ?? 0) + 1) void this.repair(room);
+  }
+
+  /**
+   * The bus is back after an outage (or came up after this room was opened without it): re-read
+   * the room from the store (whatever another server committed meanwhile), and announce this
+   * server's sequence with an empty update, so a server that missed our publishes sees the gap and
+   * repairs too, even if nobody here types again.
+   */
+  private async rejoinBus(room: Room): Promise<void> {
+    const state = this.busState.get(room);
+    if (state && this.opts.bus) void this.opts.bus.publish(room.name, { server: this.serverId, seq: ++state.busSeq, update: EMPTY_UPDATE });
+    await this.repair(room);
   }
 
   /** Re-reads the room from the store and applies it: idempotent, adds only what was missed. */
@@ -426,6 +443,7 @@ export class Rooms {
       if (room.destroyed) return;
       if (stored.checkpoint) Y.applyUpdate(room.doc, stored.checkpoint.data, FROM_BUS);
       if (stored.updates.length) Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates.map((u) => u.data)), FROM_BUS);
+      this.opts.metrics.busRepairs.inc();
       this.opts.log.info({ room: room.name }, 'room repaired from the store');
     } catch (err) {
       this.opts.log.error({ err, room: room.name }, 'repair from the store failed');
