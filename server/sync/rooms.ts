@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { isPlan, upgradePlan } from '../../shared/doc/plan.ts';
-import type { Limits } from '../../shared/protocol.ts';
+import { encodePrivate, STORE_NOTICE, type Limits, type StoreNotice } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
@@ -34,6 +34,8 @@ export type RoomsOptions = {
   /** This server's id on the bus. */
   serverId?: string;
   extensions?: readonly RoomExtension[];
+  /** How long failing commits are held before the rooms are unloaded (STORE_HOLD_MS). */
+  storeHoldMs?: number;
   now?: () => number;
 };
 
@@ -63,6 +65,8 @@ export class Rooms {
   private readonly serverId: string;
   private readonly extensions: ExtensionHost;
   private readonly idleCollector = createIdleCollector();
+  /** Rooms whose people were told their edits are held (the store stopped answering). */
+  private readonly held = new Set<Room>();
 
   constructor(private readonly opts: RoomsOptions) {
     this.now = opts.now ?? Date.now;
@@ -73,10 +77,13 @@ export class Rooms {
       opts.log,
       (room, merged) =>
         this.guarded(room, 'commit', () => {
+          if (this.held.has(room)) this.tellDurability(room, 'saved');
           if (merged) this.publish(room, merged);
           this.afterCommit(room);
         }),
-      (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
+      (rooms) => rooms.forEach((room) => this.unload(room, 'internal')),
+      (rooms) => rooms.forEach((room) => this.tellDurability(room, 'held')),
+      opts.storeHoldMs
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
     this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
@@ -235,6 +242,19 @@ export class Rooms {
     }
   }
 
+  /**
+   * Tells a room's Plenary clients whether their edits are durable: once when a commit fails
+   * (held), once when it succeeds again (saved). Stock clients only miss their acks meanwhile.
+   */
+  private tellDurability(room: Room, state: StoreNotice['state']): void {
+    if ((state === 'held') === this.held.has(room)) return;
+    if (state === 'held') this.held.add(room);
+    else this.held.delete(room);
+    this.opts.metrics.storeHeldRooms.set(this.held.size);
+    const frame = encodePrivate(STORE_NOTICE, { type: 'durability', state } satisfies StoreNotice);
+    for (const peer of room.peers) if (peer.wantsAck) peer.send(frame);
+  }
+
   /** Runs a callback of `room` inside the boundary. */
   private guarded(room: Room, kind: string, fn: () => void | Promise<void>): void {
     try {
@@ -384,6 +404,7 @@ export class Rooms {
 
   private drop(room: Room): void {
     if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    if (this.held.delete(room)) this.opts.metrics.storeHeldRooms.set(this.held.size);
     this.extensions.unloaded(room);
     const bus = this.busState.get(room);
     this.busState.delete(room);
