@@ -7,49 +7,29 @@
  * about a second, on the same sockets.
  */
 import type * as decoding from 'lib0/decoding';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config.ts';
-import { createLogger } from '../../server/observability/logger.ts';
-import { openPostgresStore } from '../../server/persistence/postgres.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlenaryStore } from '../../server/persistence/access-store.ts';
 import { createPlanRoom } from '../../server/plans.ts';
-import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { isStoreNotice, MESSAGE_ACK, MESSAGE_PRIVATE, readAckBody, readPrivateBody, STORE_NOTICE } from '../../shared/protocol.ts';
 import * as Y from 'yjs';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { metricValue } from '../helpers/raw.ts';
-import { tempDataDir, tokenFor } from '../helpers/server.ts';
-import { dropSchemas, ensurePostgres, PG_URL } from '../helpers/services.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { tokenFor } from '../helpers/server.ts';
+import { serverBehindProxy } from '../helpers/proxied-store.ts';
+import type { PlenaryServer } from '../../server/server.ts';
+import { ensurePostgres } from '../helpers/services.ts';
 
 const SECRET = 'store-outage-test-secret-0123456789';
-const schemas: string[] = [];
 let cleanup: (() => Promise<void>)[] = [];
 
 type Watched = TestClient & { acks: number; notices: string[]; closes: number[] };
 
-/** A server whose store reaches Postgres only through a proxy; `direct` reads the same schema around it. */
-async function serverBehindProxy(): Promise<{ server: PlenaryServer; proxy: TcpProxy; direct: PlenaryStore }> {
-  const schema = `plenary_store_outage_${process.pid}_${schemas.length}_${Date.now().toString(36)}`;
-  schemas.push(schema);
-  const target = new URL(PG_URL);
-  const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
-  const proxied = new URL(PG_URL);
-  proxied.port = String(proxy.port);
-  const store = await openPostgresStore(proxied.toString(), { schema, timeoutMs: 1_000 });
-  const direct = await openPostgresStore(PG_URL, { schema });
-  const config = readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: tempDataDir(), PLENARY_SECRET: SECRET, STORE_TIMEOUT_MS: '1000' });
-  const server = await startPlenary(config, { store, log: createLogger('silent') });
-  cleanup.push(async () => {
-    await proxy.resume();
-    await server.close();
-    await store.close();
-    await direct.close();
-    await proxy.close();
-  });
-  return { server, proxy, direct };
+async function behindProxy() {
+  const p = await serverBehindProxy(SECRET);
+  cleanup.push(() => p.stop());
+  return p;
 }
 
 /** A Plenary-style client (ack=1) that counts acks, store notices and closes. */
@@ -90,12 +70,11 @@ afterEach(async () => {
   for (const fn of cleanup.reverse()) await fn().catch(() => {});
   cleanup = [];
 });
-afterAll(() => dropSchemas(schemas));
 
 describe('store outages', () => {
   for (const outage of ['frozen', 'refusing'] as const) {
     it(`Postgres ${outage} for 10 s: edits held and not acked, clients told, /healthz 503; all committed and acked on the same sockets when it returns`, async () => {
-      const { server, proxy, direct } = await serverBehindProxy();
+      const { server, proxy, direct } = await behindProxy();
       const room = await createPlanRoom(direct, { name: `Store ${outage}` }, 'test');
       const a = watchedClient(server, room, 'Ana');
       const b = watchedClient(server, room, 'Bo');
