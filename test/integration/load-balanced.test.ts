@@ -1,8 +1,9 @@
 /**
  * Three Plenary servers behind a real HAProxy (round-robin, no sticky sessions) on one Postgres
- * schema and one Redis: clients land on different servers through the balancer, one server is
- * killed with SIGKILL under continuous edits, its clients reconnect through the balancer to the
- * others, and nothing any client had acknowledged is lost; every replica converges.
+ * schema and one Redis: clients land on different servers through the balancer. Redis killed for
+ * 10 s: nothing is drained, every replica converges when it is back. One server killed with
+ * SIGKILL under continuous edits: its clients reconnect through the balancer to the others, and
+ * nothing any client had acknowledged is lost; every replica converges.
  */
 import type * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { MESSAGE_ACK, MESSAGE_PRIVATE, readAckBody } from '../../shared/protocol.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { metricValue } from '../helpers/raw.ts';
 import { ensurePostgres } from '../helpers/services.ts';
 import { startTopology, type Topology } from '../helpers/topology.ts';
 
@@ -53,11 +55,38 @@ function balancedClient(room: string, name: string) {
 const titles = (doc: Y.Doc) => new Set(cards.list(doc).map((c) => c.title));
 
 describe('load-balanced topology', () => {
+  it('Redis killed for 10 s under edits through the balancer: no server drained, every replica converges after without a keystroke', async () => {
+    const room = await createPlanRoom(topology.store, { name: 'Balanced, Redis away' }, 'test');
+    const people = Array.from({ length: 6 }, (_, i) => balancedClient(room, `R${i}`));
+    await Promise.all(people.map((p) => waitForSync(p)));
+    await topology.redis.kill();
+    const started = Date.now();
+    let n = 0;
+    while (Date.now() - started < 10_000) {
+      for (const p of people) p.edit(`${p.doc.clientID}-${n}`);
+      n++;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // /healthz stayed 200 (the bus does not fail it): HAProxy kept every server, no socket moved.
+    expect(await topology.sockets()).toEqual([2, 2, 2]);
+    const all = people.flatMap((p) => p.written.map((w) => w.title));
+    expect(people.some((p) => !all.every((w) => titles(p.doc).has(w)))).toBe(true);
+    await topology.redis.start();
+    await waitFor(() => people.every((p) => ((t) => all.every((w) => t.has(w)))(titles(p.doc))), 'every replica has every outage edit', 10_000);
+    for (const s of topology.servers) {
+      expect(await metricValue(s.url, 'plenary_bus_up')).toBe(1);
+      expect(await metricValue(s.url, 'plenary_bus_reconnects_total')).toBe(1);
+    }
+    expect(await topology.redis.subscribers(`plenary:room:${room}`)).toBe(3);
+    people.forEach((p) => p.destroy());
+  }, 60_000);
+
   it('kill -9 of one of three servers under edits: clients come back through HAProxy, nothing acknowledged is lost', async () => {
     const room = await createPlanRoom(topology.store, { name: 'Balanced' }, 'test');
     const people = Array.from({ length: 6 }, (_, i) => balancedClient(room, `P${i}`));
     await Promise.all(people.map((p) => waitForSync(p)));
-    const before = await topology.sockets();
+    // Only these six (an earlier test's clients have left every server).
+    const before = await waitFor(async () => ((s) => (s.reduce((a, b) => a + b, 0) === people.length ? s : null))(await topology.sockets()), 'six sockets open');
     // Round-robin: six sockets over three servers land on every one of them.
     expect(before.filter((n) => n > 0).length).toBe(3);
 
