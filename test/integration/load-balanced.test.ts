@@ -1,7 +1,8 @@
 /**
  * Three Plenary servers behind a real HAProxy (round-robin, no sticky sessions) on one Postgres
  * schema and one Redis: clients land on different servers through the balancer. Redis killed for
- * 10 s: nothing is drained, every replica converges when it is back. One server killed with
+ * 10 s: nothing is drained, every replica converges when it is back. Postgres frozen under one
+ * server: the balancer drains it, its clients are held and saved after. One server killed with
  * SIGKILL under continuous edits: its clients reconnect through the balancer to the others, and
  * nothing any client had acknowledged is lost; every replica converges.
  */
@@ -59,6 +60,7 @@ describe('load-balanced topology', () => {
     const room = await createPlanRoom(topology.store, { name: 'Balanced, Redis away' }, 'test');
     const people = Array.from({ length: 6 }, (_, i) => balancedClient(room, `R${i}`));
     await Promise.all(people.map((p) => waitForSync(p)));
+    const before = await waitFor(async () => ((s) => (s.reduce((a, b) => a + b, 0) === people.length ? s : null))(await topology.sockets()), 'six sockets open');
     await topology.redis.kill();
     const started = Date.now();
     let n = 0;
@@ -68,7 +70,8 @@ describe('load-balanced topology', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     // /healthz stayed 200 (the bus does not fail it): HAProxy kept every server, no socket moved.
-    expect(await topology.sockets()).toEqual([2, 2, 2]);
+    expect(await topology.sockets()).toEqual(before);
+    expect(await topology.balancerSees()).toEqual([true, true, true]);
     const all = people.flatMap((p) => p.written.map((w) => w.title));
     expect(people.some((p) => !all.every((w) => titles(p.doc).has(w)))).toBe(true);
     await topology.redis.start();
@@ -79,6 +82,37 @@ describe('load-balanced topology', () => {
     }
     expect(await topology.redis.subscribers(`plenary:room:${room}`)).toBe(3);
     people.forEach((p) => p.destroy());
+  }, 60_000);
+
+  it('Postgres frozen under one server: HAProxy drains it (503), newcomers land on the others, its own clients are held, not cut, and saved when it answers', async () => {
+    const room = await createPlanRoom(topology.store, { name: 'Balanced, store away' }, 'test');
+    const first = Array.from({ length: 3 }, (_, i) => balancedClient(room, `F${i}`));
+    await Promise.all(first.map((p) => waitForSync(p)));
+    const before = await waitFor(async () => ((s) => (s.reduce((a, b) => a + b, 0) === first.length ? s : null))(await topology.sockets()), 'three sockets open');
+    const sick = before.findIndex((n) => n > 0);
+    const closes: number[] = [];
+    first.forEach((p) => p.provider.on('connection-close', (e: { code: number } | null) => closes.push(e?.code ?? 0)));
+
+    topology.storePaths[sick].freeze();
+    const health = await fetch(`${topology.servers[sick].url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    expect(health.status).toBe(503);
+    // fall 2 at inter 300 ms: marked down within about a second; then newcomers avoid it.
+    await waitFor(async () => (await topology.balancerSees())[sick] === false, 'HAProxy marks the server down', 5_000);
+    for (const p of first) p.edit(`held-${p.doc.clientID}`);
+    const late = Array.from({ length: 4 }, (_, i) => balancedClient(room, `L${i}`));
+    await Promise.all(late.map((p) => waitForSync(p)));
+    const during = await topology.sockets();
+    expect(during[sick]).toBe(before[sick]);
+    expect(during.reduce((a, b) => a + b, 0)).toBe(7);
+
+    topology.storePaths[sick].resume();
+    const everyone = [...first, ...late];
+    const all = first.map((p) => `held-${p.doc.clientID}`);
+    await waitFor(() => everyone.every((p) => ((t) => all.every((w) => t.has(w)))(titles(p.doc))), 'held edits saved and seen by everyone', 10_000);
+    await waitFor(() => first.every((p) => p.acked.has(`held-${p.doc.clientID}`)), 'held edits acknowledged', 5_000);
+    expect(closes).toEqual([]);
+    await waitFor(async () => (await topology.balancerSees()).every(Boolean), 'HAProxy takes the server back', 5_000);
+    everyone.forEach((p) => p.destroy());
   }, 60_000);
 
   it('kill -9 of one of three servers under edits: clients come back through HAProxy, nothing acknowledged is lost', async () => {
