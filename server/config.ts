@@ -18,6 +18,12 @@ export type Config = {
   store: string;
   /** SQLite durability: 'process' survives kill -9; 'power' also survives power loss (fsync per commit). */
   durability: 'process' | 'power';
+  /** Deadline of every store call (ms); past it the call fails and writes are held, not acknowledged. */
+  storeTimeoutMs: number;
+  /** Postgres schema holding Plenary's tables (several deployments, or tests, on one database). */
+  storeSchema: string;
+  /** Failing commits are held (not acknowledged) this long before the rooms are unloaded. */
+  storeHoldMs: number;
   /** Fan-out bus for several servers sharing one store: a redis:// URL, or null for one server. */
   bus: string | null;
   limits: Limits;
@@ -143,6 +149,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL || null,
     store: env.STORE || 'sqlite',
     bus: env.BUS || null,
+    storeTimeoutMs: number(env, 'STORE_TIMEOUT_MS', 5_000),
+    storeSchema: env.STORE_SCHEMA || 'plenary',
+    storeHoldMs: number(env, 'STORE_HOLD_MS', 120_000),
     durability: durability(env.DURABILITY),
     limits,
     roomIdleMs: number(env, 'ROOM_IDLE_MS', 5_000),

@@ -11,6 +11,7 @@ import { loadSecret } from './auth/secret.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { handleUpgrade } from './http/upgrade.ts';
+import { healthCheck } from './http/health.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createMemoryStore } from './persistence/memory.ts';
@@ -45,7 +46,7 @@ export type PlenaryServer = {
 
 export async function openStore(config: Config): Promise<PlenaryStore> {
   if (config.store === 'memory') return createMemoryStore();
-  if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store);
+  if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store, { timeoutMs: config.storeTimeoutMs, schema: config.storeSchema });
   fs.mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore(path.join(config.dataDir, 'plenary.db'), config.durability);
 }
@@ -61,9 +62,18 @@ export async function startPlenary(
   const bus = options.bus ?? (config.bus ? await openRedisBus(config.bus) : undefined);
   const secret = loadSecret(config.dataDir, config.secret);
   const metrics = createMetrics();
+  if (bus) {
+    metrics.busUp.set(bus.up ? 1 : 0);
+    bus.onStatus(({ up, reconnected }) => {
+      metrics.busUp.set(up ? 1 : 0);
+      if (reconnected) metrics.busReconnects.inc();
+      if (up) log.info({ bus: bus.name, reconnected }, 'fan-out bus up');
+      else log.warn({ bus: bus.name }, 'fan-out bus down: serving this server\'s clients alone until it is back');
+    });
+  }
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, bus, serverId, extensions: options.extensions ?? EXTENSIONS, now: options.now });
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, storeHoldMs: config.storeHoldMs, bus, serverId, extensions: options.extensions ?? EXTENSIONS, now: options.now });
   const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
   const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
   sync.onBeat = async () => {
@@ -72,9 +82,11 @@ export async function startPlenary(
   sync.onSocketsChanged = () => online.changed();
   await liveAccess(people, sync.connections, log, bus, serverId, online);
   const oidc = config.oidc ? new OidcClient(config.oidc) : null;
+  const stats = () => ({ rooms: rooms.size, sockets: sync.connections.size });
+  const health = healthCheck({ store, bus, metrics, stats, timeoutMs: config.storeTimeoutMs });
   const app = createApp({
     secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
-    admitsAddress: (address) => sync.admitsAddress(address), stats: () => ({ rooms: rooms.size, sockets: sync.connections.size }), oidc, publicUrl: config.publicUrl, log, now: options.now
+    admitsAddress: (address) => sync.admitsAddress(address), stats, health, oidc, publicUrl: config.publicUrl, log, now: options.now
   });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.

@@ -294,6 +294,20 @@ export function encodePrivate(extension: string, payload: unknown): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * Durability notices, a private message on the `store` channel to Plenary clients (ack=1): `held`
+ * when the server's store stopped answering and this room's edits are kept in the server's memory
+ * and on the devices, not yet durable and not acknowledged; `saved` once they are committed again.
+ * The socket stays open through a store outage, so edits flow again without a reconnect.
+ */
+export const STORE_NOTICE = 'store';
+export type StoreNotice = { type: 'durability'; state: 'held' | 'saved' };
+
+export function isStoreNotice(v: unknown): v is StoreNotice {
+  const m = v as StoreNotice | null;
+  return m?.type === 'durability' && (m.state === 'held' || m.state === 'saved');
+}
+
 /** Reads a private message after its type byte (inside a client's message handler). */
 export function readPrivateBody(decoder: decoding.Decoder): { extension: string; payload: unknown } | null {
   try {

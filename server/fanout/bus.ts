@@ -34,13 +34,25 @@ export type AccessMessage = {
   sessions?: string[];
 };
 
+/** The bus's connection state, reported on every change (metrics, /healthz). */
+export type BusStatus = {
+  /** Connected and subscribed to every channel this server wants. */
+  up: boolean;
+  /** Up again after having been down (an outage ended, not the first connection). */
+  reconnected: boolean;
+};
+
 export interface FanoutBus {
   readonly name: string;
+  /** Whether messages flow right now; while false, servers serve their own clients alone. */
+  readonly up: boolean;
   publish(room: string, message: BusMessage): Promise<void>;
   /** Delivers other publishers' messages for a room (a server never receives its own). */
   subscribe(room: string, self: string, handler: (message: BusMessage) => void): Promise<() => Promise<void>>;
   /** Called when the bus may have lost messages (e.g. after a reconnect): every room must repair. */
   onGap(handler: () => void): void;
+  /** Called on every change of `up`. */
+  onStatus(handler: (status: BusStatus) => void): void;
   /** Tells every other server that these people changed. */
   publishAccess(message: AccessMessage): Promise<void>;
   /** Delivers other servers' access messages. */

@@ -10,6 +10,7 @@ export function createLocalBus(): FanoutBus {
   emitter.setMaxListeners(0);
   return {
     name: 'local',
+    up: true,
     async publish(room, message) {
       // Asynchronous like a real bus, so no test accidentally relies on synchronous delivery.
       const copy = { ...message, update: message.update.slice() };
@@ -21,6 +22,7 @@ export function createLocalBus(): FanoutBus {
       return async () => void emitter.off(room, listener);
     },
     onGap() {},
+    onStatus() {},
     async publishAccess(message) {
       const copy = structuredClone(message);
       setImmediate(() => emitter.emit(ACCESS, copy));

@@ -21,6 +21,7 @@ import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
 import { authenticate, bearer } from './access.ts';
 import { errorResponse, HttpError } from './errors.ts';
+import type { Health } from './health.ts';
 import { planMetrics, readMetricsQuery } from './metrics-api.ts';
 import type * as Y from 'yjs';
 import type { IncomingMessage } from 'node:http';
@@ -35,6 +36,8 @@ export type AppDeps = {
   online?: (personId: string) => boolean;
   clientDir: string;
   stats: () => { rooms: number; sockets: number };
+  /** Store and bus health for /healthz (http/health.ts); absent = always ok. */
+  health?: () => Promise<Health>;
   /** The server's rooms, for routes that change a document through its normal commit path. */
   rooms?: RoomAccess;
   /** The live document of a resident room (undefined when not loaded), for read-only routes. */
@@ -90,7 +93,11 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((err, c) => errorResponse(c, err));
 
-  app.get('/healthz', (c) => c.json({ ok: true, ...deps.stats() }));
+  app.get('/healthz', async (c) => {
+    if (!deps.health) return c.json({ ok: true, ...deps.stats() });
+    const health = await deps.health();
+    return c.json(health, health.ok ? 200 : 503);
+  });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   // With ?room=, also answers whether that room exists and the token grants it (403/404), and whether

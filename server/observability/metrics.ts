@@ -32,6 +32,11 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry]
     }),
+    busUp: new Gauge({ name: 'plenary_bus_up', help: 'Fan-out bus connected and subscribed (1) or away (0); absent with a single server', registers: [registry] }),
+    busReconnects: new Counter({ name: 'plenary_bus_reconnects_total', help: 'Times the fan-out bus came back after an outage (each followed by a repair of every resident room)', registers: [registry] }),
+    busRepairs: new Counter({ name: 'plenary_bus_repairs_total', help: 'Rooms re-read from the store because bus messages may have been missed (a sequence gap or a bus reconnect)', registers: [registry] }),
+    storeHeldRooms: new Gauge({ name: 'plenary_store_held_rooms', help: 'Rooms whose edits are held because the store is failing or past its deadline (not acknowledged)', registers: [registry] }),
+    storeUp: new Gauge({ name: 'plenary_store_up', help: 'The store answered the last health probe within its deadline (1) or not (0)', registers: [registry] }),
     droppedWrites: new Counter({ name: 'plenary_dropped_writes_total', help: 'Document writes dropped (viewer role)', registers: [registry] })
   };
   return m;

@@ -8,7 +8,17 @@ import { StoreError } from './store.ts';
 export class StoreGuard {
   #closed = false;
 
-  constructor(private readonly backend: string) {}
+  /**
+   * `timeoutMs`: every call gets this deadline (0 = none). A database that stops answering
+   * (connections open, no bytes) then fails a call with StoreError('timeout') instead of hanging
+   * it: a write is held and retried (not acknowledged), a load refuses the join. A call that timed
+   * out may still complete later; every caller treats it as not done (a retried append stores the
+   * same Yjs update twice, which applies idempotently).
+   */
+  constructor(
+    private readonly backend: string,
+    private readonly timeoutMs = 0
+  ) {}
 
   get closed(): boolean {
     return this.#closed;
@@ -24,7 +34,7 @@ export class StoreGuard {
   async run<T>(op: string, fn: () => T | Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreError('closed', `${this.backend} store is closed (${op})`);
     try {
-      return await fn();
+      return await (this.timeoutMs > 0 ? withDeadline(fn(), this.timeoutMs, `${this.backend} ${op}`) : fn());
     } catch (err) {
       throw toStoreError(err, `${this.backend} ${op}`);
     }
@@ -35,4 +45,13 @@ export function toStoreError(err: unknown, context: string): StoreError {
   if (err instanceof StoreError) return err;
   const detail = err instanceof Error ? err.message : String(err);
   return new StoreError('backend', `${context} failed: ${detail}`, { cause: err });
+}
+
+/** `work`, or StoreError('timeout') once `ms` have passed without an answer. */
+export function withDeadline<T>(work: T | Promise<T>, ms: number, context: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreError('timeout', `${context}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([Promise.resolve(work), deadline]).finally(() => clearTimeout(timer));
 }

@@ -26,6 +26,8 @@ export type PostgresStoreOptions = {
   schema?: string;
   /** Connection pool size. */
   max?: number;
+  /** Deadline of every store call, and of opening a connection (STORE_TIMEOUT_MS); 0 = none. */
+  timeoutMs?: number;
 };
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -246,7 +248,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new StoreError('backend', `postgres schema name must be a plain lowercase identifier: ${schema}`);
   }
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const timeoutMs = options.timeoutMs ?? 0;
+  // The driver's own connect timeout (seconds, default 30) bounded by the same deadline, so a
+  // refused or black-holed database is noticed within it, and retried on the next call.
+  const connectTimeout = timeoutMs > 0 ? Math.max(1, Math.ceil(timeoutMs / 1000)) : 30;
+  const sql = postgres(url, { max: options.max ?? 10, connect_timeout: connectTimeout, onnotice: () => {} });
   try {
     await migrate(sql, schema);
   } catch (err) {
@@ -254,7 +260,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw toStoreError(err, 'postgres open');
   }
 
-  const guard = new StoreGuard('postgres');
+  const guard = new StoreGuard('postgres', timeoutMs);
   const updates = sql(`${schema}.updates`);
   const checkpoints = sql(`${schema}.checkpoints`);
   const rooms = sql(`${schema}.rooms`);

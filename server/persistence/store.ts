@@ -152,7 +152,7 @@ export interface DocStore {
   close(): Promise<void>;
 }
 
-export type StoreErrorKind = 'emptyOverNonEmpty' | 'closed' | 'corrupt' | 'backend';
+export type StoreErrorKind = 'emptyOverNonEmpty' | 'closed' | 'corrupt' | 'backend' | 'timeout';
 
 /** The one error type at the store boundary. */
 export class StoreError extends Error {

@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { isPlan, upgradePlan } from '../../shared/doc/plan.ts';
-import type { Limits } from '../../shared/protocol.ts';
+import { encodePrivate, STORE_NOTICE, type Limits, type StoreNotice } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
@@ -34,11 +34,16 @@ export type RoomsOptions = {
   /** This server's id on the bus. */
   serverId?: string;
   extensions?: readonly RoomExtension[];
+  /** How long failing commits are held before the rooms are unloaded (STORE_HOLD_MS). */
+  storeHoldMs?: number;
   now?: () => number;
 };
 
 /** Per resident room: its bus subscription and the last sequence seen from each other server. */
 type BusState = { unsubscribe: () => Promise<void>; lastSeq: Map<string, number>; busSeq: number };
+
+/** A Yjs update with no structs and no deletions: a bus message that only carries a sequence. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
 /** The room could not be loaded: the connection is refused and nothing is cached. */
 export class LoadError extends Error {
@@ -60,6 +65,8 @@ export class Rooms {
   private readonly serverId: string;
   private readonly extensions: ExtensionHost;
   private readonly idleCollector = createIdleCollector();
+  /** Rooms whose people were told their edits are held (the store stopped answering). */
+  private readonly held = new Set<Room>();
 
   constructor(private readonly opts: RoomsOptions) {
     this.now = opts.now ?? Date.now;
@@ -70,14 +77,17 @@ export class Rooms {
       opts.log,
       (room, merged) =>
         this.guarded(room, 'commit', () => {
+          if (this.held.has(room)) this.tellDurability(room, 'saved');
           for (const update of merged) this.publish(room, update);
           this.afterCommit(room);
         }),
-      (rooms) => rooms.forEach((room) => this.unload(room, 'internal'))
+      (rooms) => rooms.forEach((room) => this.unload(room, 'internal')),
+      (rooms) => rooms.forEach((room) => this.tellDurability(room, 'held')),
+      opts.storeHoldMs
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
     this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
-    opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.repair(room))));
+    opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.rejoinBus(room))));
   }
 
   get size(): number {
@@ -234,6 +244,19 @@ export class Rooms {
     }
   }
 
+  /**
+   * Tells a room's Plenary clients whether their edits are durable: once when a commit fails
+   * (held), once when it succeeds again (saved). Stock clients only miss their acks meanwhile.
+   */
+  private tellDurability(room: Room, state: StoreNotice['state']): void {
+    if ((state === 'held') === this.held.has(room)) return;
+    if (state === 'held') this.held.add(room);
+    else this.held.delete(room);
+    this.opts.metrics.storeHeldRooms.set(this.held.size);
+    const frame = encodePrivate(STORE_NOTICE, { type: 'durability', state } satisfies StoreNotice);
+    for (const peer of room.peers) if (peer.wantsAck) peer.send(frame);
+  }
+
   /** Runs a callback of `room` inside the boundary. */
   private guarded(room: Room, kind: string, fn: () => void | Promise<void>): void {
     try {
@@ -383,6 +406,7 @@ export class Rooms {
 
   private drop(room: Room): void {
     if (this.resident.get(room.name) === room) this.resident.delete(room.name);
+    if (this.held.delete(room)) this.opts.metrics.storeHeldRooms.set(this.held.size);
     this.extensions.unloaded(room);
     const bus = this.busState.get(room);
     this.busState.delete(room);
@@ -418,7 +442,21 @@ export class Rooms {
       void this.repair(room);
       return;
     }
-    if (last !== undefined && message.seq !== last + 1) void this.repair(room);
+    // A first message from a server that published before is a gap too: what it published
+    // between our subscribe and now may have been lost (its sequence says how many came before).
+    if (message.seq !== (last ?? 0) + 1) void this.repair(room);
+  }
+
+  /**
+   * The bus is back after an outage (or came up after this room was opened without it): re-read
+   * the room from the store (whatever another server committed meanwhile), and announce this
+   * server's sequence with an empty update, so a server that missed our publishes sees the gap and
+   * repairs too, even if nobody here types again.
+   */
+  private async rejoinBus(room: Room): Promise<void> {
+    const state = this.busState.get(room);
+    if (state && this.opts.bus) void this.opts.bus.publish(room.name, { server: this.serverId, seq: ++state.busSeq, update: EMPTY_UPDATE });
+    await this.repair(room);
   }
 
   /** Re-reads the room from the store and applies it: idempotent, adds only what was missed. */
@@ -428,6 +466,7 @@ export class Rooms {
       if (room.destroyed) return;
       if (stored.checkpoint) Y.applyUpdate(room.doc, stored.checkpoint.data, FROM_BUS);
       if (stored.updates.length) Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates.map((u) => u.data)), FROM_BUS);
+      this.opts.metrics.busRepairs.inc();
       this.opts.log.info({ room: room.name }, 'room repaired from the store');
     } catch (err) {
       this.opts.log.error({ err, room: room.name }, 'repair from the store failed');

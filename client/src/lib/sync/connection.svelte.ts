@@ -4,7 +4,7 @@
  * plain modules beside it (status.ts, pending.ts, clock.ts); this file only listens and stores.
  */
 import type { WebsocketProvider } from 'y-websocket';
-import { isRole, MESSAGE_ACK, readAckBody, scopeCovers } from '$shared/protocol.ts';
+import { isRole, isStoreNotice, MESSAGE_ACK, readAckBody, scopeCovers, STORE_NOTICE } from '$shared/protocol.ts';
 import { ApiError } from '../api/http.ts';
 import { fetchSession, signOut, type Session } from '../api/plenary.ts';
 import { forgetPersonalSession, personalSession, updateStoredRole } from '../auth/personal.ts';
@@ -31,7 +31,8 @@ export class Connection {
     socketOpen: false,
     everConnected: false,
     unreachable: false,
-    refusal: null
+    refusal: null,
+    storeHeld: false
   });
   pending = $state(0);
   synced = $state(false);
@@ -81,6 +82,8 @@ export class Connection {
 
     this.#listen(provider);
     this.#cleanup.push(privateChannel(provider, ACCESS_EXTENSION).listen((m) => this.#access(m)));
+    // The server's storage stopped answering (held) or is back (saved): said on this socket only.
+    this.#cleanup.push(privateChannel(provider, STORE_NOTICE).listen((m) => isStoreNotice(m) && (this.#facts.storeHeld = m.state === 'held')));
     void this.#probe();
   }
 
@@ -114,6 +117,8 @@ export class Connection {
     const onStatus = ({ status }: { status: string }) => {
       const open = status === 'connected';
       this.#facts.socketOpen = open;
+      // A new socket (perhaps to another server) starts with no durability notice.
+      if (!open) this.#facts.storeHeld = false;
       this.#pendingEdits.setConnected(open);
       if (open) {
         this.#facts.everConnected = true;

@@ -1,0 +1,145 @@
+/**
+ * The load-balanced topology: N Plenary servers as child processes (so a test can kill -9 one) on
+ * one Postgres schema (each through its own TCP proxy, so a test can take the store away from one
+ * server) and one private redis-server, behind a real HAProxy on loopback, round-robin,
+ * no sticky sessions, WebSockets passed through. Clients connect to the balancer only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openPostgresStore } from '../../server/persistence/postgres.ts';
+import type { PlenaryStore } from '../../server/persistence/access-store.ts';
+import { privateRedis, type PrivateRedis } from './redis-server.ts';
+import { freePort, spawnServer, tempDataDir, tokenFor, type SpawnedServer } from './server.ts';
+import { dropSchemas, PG_URL } from './services.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+
+export type Topology = {
+  /** The balancer: http://127.0.0.1:PORT and ws://127.0.0.1:PORT/sync. */
+  url: string;
+  wsUrl: string;
+  servers: SpawnedServer[];
+  /** Each server's own path to Postgres (freeze one to take the store away from that server alone). */
+  storePaths: TcpProxy[];
+  redis: PrivateRedis;
+  /** The shared schema, read directly (not through any server). */
+  store: PlenaryStore;
+  token: ReturnType<typeof tokenFor>;
+  /** Open sync sockets per server (from each live server's /healthz); a dead server counts -1. */
+  sockets(): Promise<number[]>;
+  /** Whether HAProxy's health checks currently hold each server as up (its stats page). */
+  balancerSees(): Promise<boolean[]>;
+  stop(): Promise<void>;
+};
+
+const SECRET = 'topology-test-secret-0123456789abcdef';
+
+/** HAProxy's config for the test: the shipped example (server/deploy/haproxy.cfg), with fast checks. */
+export function haproxyConfig(port: number, backends: number[], statsPort?: number): string {
+  return [
+    'global',
+    '    maxconn 4096',
+    'defaults',
+    '    mode http',
+    '    option http-server-close',
+    '    timeout connect 1s',
+    '    timeout client 60s',
+    '    timeout server 60s',
+    '    timeout tunnel 1h',
+    '    option redispatch',
+    '    retries 2',
+    'frontend plenary',
+    `    bind 127.0.0.1:${port}`,
+    '    default_backend plenary_servers',
+    'backend plenary_servers',
+    '    balance roundrobin',
+    '    option httpchk',
+    '    http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host plenary',
+    '    http-check expect status 200',
+    '    default-server inter 300ms fall 2 rise 2',
+    ...backends.map((p, i) => `    server plenary${i + 1} 127.0.0.1:${p} check`),
+    // What the balancer thinks of each server (CSV at /stats;csv), so a test can wait for it.
+    ...(statsPort ? ['frontend stats', `    bind 127.0.0.1:${statsPort}`, '    stats enable', '    stats uri /stats'] : []),
+    ''
+  ].join('\n');
+}
+
+async function startHaproxy(port: number, backends: number[], statsPort: number): Promise<ChildProcess> {
+  const dir = tempDataDir();
+  const cfg = path.join(dir, 'haproxy.cfg');
+  fs.writeFileSync(cfg, haproxyConfig(port, backends, statsPort));
+  const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}): ${err}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`haproxy did not serve in 10 s: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startTopology(n = 3, env: Record<string, string> = {}): Promise<Topology> {
+  const schema = `plenary_topology_${process.pid}_${Date.now().toString(36)}`;
+  const redis = await privateRedis();
+  await redis.start();
+  // Opening the store first creates the schema, so the servers do not race to migrate it.
+  const store = await openPostgresStore(PG_URL, { schema });
+  const servers: SpawnedServer[] = [];
+  const storePaths: TcpProxy[] = [];
+  const target = new URL(PG_URL);
+  for (let i = 0; i < n; i++) {
+    const path = await startTcpProxy(Number(target.port || 5432), target.hostname);
+    storePaths.push(path);
+    const url = new URL(PG_URL);
+    url.port = String(path.port);
+    servers.push(
+      await spawnServer({
+        env: { STORE: url.toString(), STORE_SCHEMA: schema, BUS: redis.url, PLENARY_SECRET: SECRET, ROOM_IDLE_MS: '2000', STORE_TIMEOUT_MS: '2000', ...env }
+      })
+    );
+  }
+  const port = await freePort();
+  const statsPort = await freePort();
+  const haproxy = await startHaproxy(port, servers.map((s) => s.port), statsPort);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    servers,
+    storePaths,
+    redis,
+    store,
+    token: tokenFor(SECRET),
+    async sockets() {
+      return Promise.all(
+        servers.map(async (s) => {
+          if (s.child.exitCode !== null || s.child.signalCode !== null) return -1;
+          const res = await fetch(`${s.url}/healthz`, { signal: AbortSignal.timeout(3_000) });
+          return ((await res.json()) as { sockets: number }).sockets;
+        })
+      );
+    },
+    async balancerSees() {
+      const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, { signal: AbortSignal.timeout(3_000) })).text();
+      const rows = csv.split('\n').map((line) => line.split(','));
+      const status = rows[0].indexOf('status');
+      return servers.map((_, i) => (rows.find((r) => r[0] === 'plenary_servers' && r[1] === `plenary${i + 1}`)?.[status] ?? '').startsWith('UP'));
+    },
+    async stop() {
+      haproxy.kill('SIGKILL');
+      await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+      await Promise.all(storePaths.map((p) => p.close()));
+      await store.close();
+      await redis.kill();
+      await dropSchemas([schema]);
+    }
+  };
+}
