@@ -285,7 +285,15 @@ export class Room {
   private async confirmClaims(peer: Peer): Promise<void> {
     const ids = this.clientOwners.stagedFor(peer.author);
     if (!ids.length || !this.hooks.claim) return;
-    const owners = await this.hooks.claim(this, peer.author, ids);
+    let owners: Map<number, string>;
+    try {
+      owners = await this.hooks.claim(this, peer.author, ids);
+    } catch {
+      // The store is out (its edits are being held): this server's own record decides, as it
+      // does on one server; the append records the claim, first claim winning, when it is back.
+      if (this.destroyed) throw new Cancelled();
+      return;
+    }
     if (this.destroyed) throw new Cancelled();
     // Others' ids are learnt now; ours take effect with the entry the update makes (and go on the bus).
     this.clientOwners.learn([...owners].filter(([, owner]) => owner !== peer.author));
