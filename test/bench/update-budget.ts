@@ -350,7 +350,7 @@ export async function runUpdateBudget() {
     await preparePlenaryData(dataDir, [...importRooms, ...fanoutRooms], { room: COLD_ROOM, doc: big });
     big.destroy();
     load = await startLoadClient();
-    server = await startPlenaryServer({ dataDir, secret: randomBytes(32).toString('base64url') });
+    server = await startPlenaryServer({ dataDir, secret: randomBytes(32).toString('base64url'), ...(process.env.BENCH_CPU_PROF ? { cpuProfDir: process.env.BENCH_CPU_PROF } : {}) });
     progress(`update budget: plenary up on port ${server.port} (pid ${server.pid})`);
     const cold = await coldLoads(server, load);
     const imports = await importPhases(server, load);
