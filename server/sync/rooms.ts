@@ -64,7 +64,7 @@ export class Rooms {
   private readonly busState = new Map<Room, BusState>();
   private readonly serverId: string;
   private readonly extensions: ExtensionHost;
-  private readonly idleCollector = createIdleCollector();
+  private readonly idleCollector = createIdleCollector(() => this.resident.size === 0 && this.loading.size === 0);
   /** Rooms whose people were told their edits are held (the store stopped answering). */
   private readonly held = new Set<Room>();
 
