@@ -5,14 +5,14 @@
  * the same person. Unknown, expired, used-up and revoked links say so. The landing page lists the
  * plans this browser joined. Screenshots of the join page in light and dark.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMember } from '../../shared/doc/members.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { storeNewRoom } from '../../server/plans.ts';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
-import { acceptAs, invite, listPeople, revokeInvitation } from '../helpers/invitations.ts';
+import { ensureClientBuilt, contextPool, launchBrowser, screenshot, screenshotSchemes, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { accept, invite, listPeople, revokeInvitation, type Minted } from '../helpers/access.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import * as Y from 'yjs';
 
@@ -20,14 +20,9 @@ let server: TestServer;
 let browser: Browser;
 let room: string;
 let adminToken: string;
-const contexts: BrowserContext[] = [];
+const contexts = contextPool(() => browser);
+const context = contexts.open;
 const CARD = 'Order the GPU racks';
-
-async function context(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
-  const c = await newContext(browser, colorScheme);
-  contexts.push(c);
-  return c;
-}
 
 /** Opens the join page, enters a name, joins, and waits for the plan to connect. */
 async function joinAs(page: Page, url: string, name: string): Promise<void> {
@@ -46,13 +41,7 @@ const personOf = (page: Page) =>
 const presenceNames = (page: Page) =>
   page.locator('section[aria-label="People here"] li .name').evaluateAll((els) => els.map((e) => e.firstChild?.textContent?.trim() ?? ''));
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await screenshot(page, `${name}-${scheme}`);
-  }
-}
+const shoot = screenshotSchemes;
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -73,18 +62,18 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
 });
 
 describe('joining through an invitation', () => {
-  let link: { id: string; url: string; code: string };
+  let link: Minted;
   let ada: Page;
   let grace: Page;
 
   test('two people on one group link are two people: presence shows both names', async () => {
-    link = await invite(server.url, adminToken, room, { role: 'editor', label: 'Planning chat' });
+    link = await invite(server.url, room, adminToken, { role: 'editor', label: 'Planning chat' });
     expect(link.url).toMatch(/^\/join\//);
 
     ada = await (await context()).newPage();
@@ -177,7 +166,7 @@ describe('joining through an invitation', () => {
     expect((await personOf(again))?.person.id).toBe(before?.person.id);
     // Two tabs of one person are one entry in presence, with a connection count.
     await again.waitForFunction(() => document.querySelector('section[aria-label="People here"]')?.textContent?.includes('×2'), null, { timeout: 5_000 });
-    const people = await listPeople(server.url, adminToken, room);
+    const people = await listPeople(server.url, room, adminToken);
     expect(people.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Grace Hopper']);
     await again.close();
   });
@@ -218,7 +207,7 @@ describe('joining through an invitation', () => {
   });
 
   test('a personal invitation names its member', async () => {
-    const personal = await invite(server.url, adminToken, room, { role: 'viewer', memberId: 'm-kj', maxUses: 1 });
+    const personal = await invite(server.url, room, adminToken, { role: 'viewer', memberId: 'm-kj', maxUses: 1 });
     const page = await (await context()).newPage();
     await page.goto(`${server.url}${personal.url}`);
     await page.getByText('This invitation is for Katherine Johnson.').waitFor({ timeout: 10_000 });
@@ -241,16 +230,16 @@ describe('joining through an invitation', () => {
     await expectProblem('/join/not-a-real-code', 'This invitation does not exist', 'unknown');
     await shoot(page, 'join-unknown');
 
-    const once = await invite(server.url, adminToken, room, { role: 'editor', maxUses: 1 });
-    await acceptAs(server.url, once.code, 'First Comer');
+    const once = await invite(server.url, room, adminToken, { role: 'editor', maxUses: 1 });
+    await accept(server.url, once.code, 'First Comer');
     await expectProblem(once.url, 'This invitation has been used up', 'usedUp');
 
-    const withdrawn = await invite(server.url, adminToken, room, { role: 'editor' });
-    await revokeInvitation(server.url, adminToken, room, withdrawn.id);
+    const withdrawn = await invite(server.url, room, adminToken, { role: 'editor' });
+    await revokeInvitation(server.url, room, adminToken, withdrawn.invitation.id);
     await expectProblem(withdrawn.url, 'This invitation was revoked', 'revoked');
 
     // About 1.7 s of validity, then it has expired.
-    const brief = await invite(server.url, adminToken, room, { role: 'editor', expiresInDays: 2 / 86_400 });
+    const brief = await invite(server.url, room, adminToken, { role: 'editor', expiresInDays: 2 / 86_400 });
     await new Promise((r) => setTimeout(r, 2_200));
     await expectProblem(brief.url, 'This invitation has expired', 'expired');
   });

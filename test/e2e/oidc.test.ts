@@ -7,10 +7,10 @@
  * the provider named, in presence and in the People panel. The same account in a second browser
  * is the same person. Screenshots of both join pages (sign-in only, and name or sign-in).
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForConnection } from '../helpers/browser.ts';
-import { invite } from '../helpers/invitations.ts';
+import { contextPool, ensureClientBuilt, launchBrowser, screenshot, screenshotSchemes, waitForConnection } from '../helpers/browser.ts';
+import { invite } from '../helpers/access.ts';
 import { startIdentityProvider, type IdentityProvider } from '../helpers/identity-provider.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 
@@ -19,23 +19,11 @@ let server: TestServer;
 let browser: Browser;
 let room: string;
 let adminToken: string;
-const contexts: BrowserContext[] = [];
 
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const contexts = contextPool(() => browser);
+const context = contexts.open;
 
-/** Light and dark, as the other join screenshots. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await screenshot(page, `${name}-${scheme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = screenshotSchemes;
 
 const presenceNames = (page: Page) =>
   page.locator('section[aria-label="People here"] li .name').evaluateAll((els) => els.map((e) => e.firstChild?.textContent?.trim() ?? ''));
@@ -67,7 +55,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
   await idp?.stop();
@@ -146,7 +134,7 @@ describe('signing in with the organisation', () => {
   });
 
   test('without requireSignIn the join page offers both: a name, or signing in', async () => {
-    const link = await invite(server.url, adminToken, room, { role: 'viewer' });
+    const link = await invite(server.url, room, adminToken, { role: 'viewer' });
     const page = await (await context()).newPage();
     await page.goto(`${server.url}${link.url}`);
     await page.getByLabel('Your name').waitFor({ timeout: 10_000 });
@@ -156,7 +144,7 @@ describe('signing in with the organisation', () => {
   });
 
   test('a sign-in that failed comes back to the invitation and says why', async () => {
-    const link = await invite(server.url, adminToken, room, { role: 'editor' });
+    const link = await invite(server.url, room, adminToken, { role: 'editor' });
     const page = await (await context()).newPage();
     await page.goto(`${server.url}${link.url}`);
     await page.getByRole('link', { name: 'Sign in with your organisation' }).click();

@@ -5,33 +5,21 @@
  * revokes them (their page says so within about a second and stops reconnecting), reads the audit
  * list, and revokes the invitation. Screenshots of each tab in light and dark.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForConnection } from '../helpers/browser.ts';
-import { accept, invite, revokePerson } from '../helpers/access.ts';
-import { listPeople } from '../helpers/invitations.ts';
+import { contextPool, ensureClientBuilt, launchBrowser, screenshot, screenshotSchemes, waitForConnection } from '../helpers/browser.ts';
+import { accept, invite, listPeople, revokePerson } from '../helpers/access.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let browser: Browser;
 let room: string;
 let adminToken: string;
-const contexts: BrowserContext[] = [];
 
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const contexts = contextPool(() => browser);
+const context = contexts.open;
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await screenshot(page, `${name}-${scheme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = screenshotSchemes;
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -42,7 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
 });
@@ -137,7 +125,7 @@ describe('people panel', () => {
     await field.press('Enter');
     await row().getByRole('button', { name: 'Rename Patricia Person' }).waitFor({ timeout: 5_000 });
     expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rename Patricia Person');
-    expect((await listPeople(server.url, adminToken, room)).find((p) => p.id === pat.person.id)?.name).toBe('Patricia Person');
+    expect((await listPeople(server.url, room, adminToken)).find((p) => p.id === pat.person.id)?.name).toBe('Patricia Person');
     await patPage.getByText('You are Patricia Person').waitFor({ timeout: 3_000 });
     await shoot(admin, 'people-renamed');
 
@@ -165,7 +153,7 @@ describe('people panel', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     // The socket stayed open: the change applied in place, not by a reconnect.
     await waitForConnection(eddie, 'connected', 1_000);
-    expect((await listPeople(server.url, adminToken, room)).find((p) => p.name === 'Eddie Editor')?.role).toBe('viewer');
+    expect((await listPeople(server.url, room, adminToken)).find((p) => p.name === 'Eddie Editor')?.role).toBe('viewer');
     await screenshot(eddie, 'people-downgraded-light');
   });
 

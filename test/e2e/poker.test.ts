@@ -6,33 +6,25 @@
  * in both lists. Then a round whose votes the server lost in a restart says it expired.
  * Screenshots of each step in light and dark: test-results/screenshots/poker-*.png.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { contextPool, ensureClientBuilt, launchBrowser, screenshotSchemes, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let browser: Browser;
 let room: string;
-const contexts: BrowserContext[] = [];
+const contexts = contextPool(() => browser);
 const CARD = 'Rack the GPU nodes';
 
 async function openPlan(token: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await newContext(browser, colorScheme);
-  contexts.push(context);
+  const context = await contexts.open(colorScheme);
   const page = await context.newPage();
   await page.goto(`${server.url}/p/${room}?token=${encodeURIComponent(token)}`);
   return page;
 }
 
-/** Screenshots of a page in both themes (the theme follows the emulated system preference). */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await screenshot(page, `${name}-${scheme}`);
-  }
-}
+const shoot = screenshotSchemes;
 
 const pokerButton = (page: Page) => page.getByRole('button', { name: new RegExp(`^Planning poker for ${CARD}`) });
 const dialog = (page: Page): Locator => page.getByRole('dialog');
@@ -55,7 +47,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
 });

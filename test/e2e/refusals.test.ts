@@ -8,20 +8,16 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accept, invite, revokePerson } from '../helpers/access.ts';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { contextPool, ensureClientBuilt, launchBrowser, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import type { Room } from '../../server/sync/room.ts';
 
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const contexts = contextPool(() => browser);
+const context = contexts.open;
 
 async function openPlan(room: string, token: string, ctx?: BrowserContext): Promise<Page> {
   const page = await (ctx ?? (await context())).newPage();
@@ -64,7 +60,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
 });

@@ -1,6 +1,7 @@
 /**
  * People and access over the real HTTP API: mint an invitation, accept it as a person, change a
- * person. Verbs, like the other helpers; every call checks its status so a test fails where it broke.
+ * person, list them. Verbs, like the other helpers; every call checks its status so a test fails
+ * where it broke. Every verb takes (base, room, adminToken, ...), in that order.
  */
 import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
@@ -33,8 +34,26 @@ export function accept(base: string, code: string, name: string, session?: strin
   return expectOk(api(base, 'POST', `/api/invitations/${code}/accept`, session ?? null, { name }), 'accept');
 }
 
+/** Several people joining on one group link (one invitation, one accept each), in order. */
+export async function peopleOnOneLink(base: string, room: string, adminToken: string, role: Role, names: string[]): Promise<{ code: string; people: Joined[] }> {
+  const { code } = await invite(base, room, adminToken, { role });
+  const people: Joined[] = [];
+  for (const name of names) people.push(await accept(base, code, name));
+  return { code, people };
+}
+
 export function setRole(base: string, room: string, adminToken: string, personId: string, role: Role): Promise<unknown> {
   return expectOk(api(base, 'PATCH', `/api/plans/${room}/people/${personId}`, adminToken, { role }), 'set role');
+}
+
+export function revokeInvitation(base: string, room: string, adminToken: string, invitationId: string): Promise<unknown> {
+  return expectOk(api(base, 'DELETE', `/api/plans/${room}/invitations/${invitationId}`, adminToken), 'revoke invitation');
+}
+
+export type ListedPerson = { id: string; name: string; role: Role; online: boolean; revoked: boolean };
+
+export async function listPeople(base: string, room: string, adminToken: string): Promise<ListedPerson[]> {
+  return (await expectOk(api(base, 'GET', `/api/plans/${room}/people`, adminToken), 'list people')).people;
 }
 
 export function revokePerson(base: string, room: string, adminToken: string, personId: string): Promise<unknown> {

@@ -97,3 +97,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * One screenshot per colour scheme (`<name>-light.png`, `<name>-dark.png`). Two animation frames
+ * pass after each switch so the scheme's styles have painted; the page is left in light.
+ */
+export async function screenshotSchemes(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, `${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Browser contexts a test file opens as it goes (one per person) and closes together in afterAll. */
+export function contextPool(browser: () => Browser): { open(colorScheme?: 'light' | 'dark'): Promise<BrowserContext>; closeAll(): Promise<void> } {
+  const open: BrowserContext[] = [];
+  return {
+    async open(colorScheme: 'light' | 'dark' = 'light') {
+      const c = await newContext(browser(), colorScheme);
+      open.push(c);
+      return c;
+    },
+    async closeAll() {
+      for (const c of open.splice(0)) await c.close().catch(() => {});
+    }
+  };
+}

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { CLOSE, encodeSyncUpdate } from '../../shared/protocol.ts';
-import { accept, invite } from '../helpers/access.ts';
+import { accept, invite, peopleOnOneLink } from '../helpers/access.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { connectRaw, fetchRoomState } from '../helpers/raw.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -48,9 +48,7 @@ describe('client ids bound to people', () => {
   it('refuses another person under an owned client id (4433), stores nothing, and lands the owner’s offline edit', async () => {
     const room = await server.createPlan('Client ids');
     const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(server.url, room, admin, { role: 'editor' });
-    const ana = await accept(server.url, code, 'Ana');
-    const bo = await accept(server.url, code, 'Bo');
+    const { people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
 
     const a = connectClient(server.wsUrl, room, ana.token);
     clients.push(a);
@@ -110,9 +108,7 @@ describe('client ids bound to people', () => {
   it('an id another person shows presence with is theirs before their first edit: taking it is refused (4433)', async () => {
     const room = await server.createPlan('Presence ids');
     const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(server.url, room, admin, { role: 'editor' });
-    const ana = await accept(server.url, code, 'Ana');
-    const bo = await accept(server.url, code, 'Bo');
+    const { people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
     // Ana's page is open (presence announces her client id) but she has not edited yet.
     const a = connectClient(server.wsUrl, room, ana.token);
     clients.push(a);
@@ -136,9 +132,7 @@ describe('client ids bound to people', () => {
     try {
       const room = await server.createPlan('Two servers');
       const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-      const { code } = await invite(server.url, room, admin, { role: 'editor' });
-      const ana = await accept(server.url, code, 'Ana');
-      const bo = await accept(server.url, code, 'Bo');
+      const { people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
       // Bo's server has the room loaded before Ana writes.
       const watcher = connectClient(other.wsUrl, room, bo.token);
       clients.push(watcher);

@@ -8,7 +8,7 @@ import { addCard } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { readRound } from '../../shared/doc/poker.ts';
 import { encodePrivate } from '../../shared/protocol.ts';
-import { accept, invite, withInbox } from '../helpers/access.ts';
+import { accept, invite, peopleOnOneLink, withInbox } from '../helpers/access.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -39,9 +39,7 @@ describe('a group link in a meeting chat', () => {
   it('two people on one editor link vote separately and both votes appear at the reveal', async () => {
     const room = await server.createPlan('Group poker');
     const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(server.url, room, admin, { role: 'editor' });
-    const ana = await accept(server.url, code, 'Ana');
-    const bo = await accept(server.url, code, 'Bo');
+    const { code, people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
     expect(ana.person.id).not.toBe(bo.person.id);
     // The same browser (sending its session) accepting again stays the same person.
     expect((await accept(server.url, code, 'Ana again', ana.token)).person.id).toBe(ana.person.id);

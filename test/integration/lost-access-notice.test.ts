@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../shared/protocol.ts';
-import { accept, invite } from '../helpers/access.ts';
+import { accept, invite, peopleOnOneLink } from '../helpers/access.ts';
 import { connectClient, nextClose, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -24,9 +24,7 @@ describe('a lost access notice', () => {
   it('a person revoked without any notice is closed with 4434 by a later heartbeat; the other person stays', async () => {
     const room = await server.createPlan('Lost notice');
     const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(server.url, room, admin, { role: 'editor' });
-    const ana = await accept(server.url, code, 'Ana');
-    const bo = await accept(server.url, code, 'Bo');
+    const { people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
     const a = connectClient(server.wsUrl, room, ana.token);
     const b = connectClient(server.wsUrl, room, bo.token);
     clients.push(a, b);

@@ -5,48 +5,33 @@
  * (its owner learnt by B with the update on the bus) is refused to another person on B.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config.ts';
 import { openRedisBus } from '../../server/fanout/redis.ts';
-import { createLogger } from '../../server/observability/logger.ts';
-import { openPostgresStore } from '../../server/persistence/postgres.ts';
 import { createPlanRoom } from '../../server/plans.ts';
-import { startPlenary, type PlenaryServer } from '../../server/server.ts';
+import type { PlenaryServer } from '../../server/server.ts';
 import * as Y from 'yjs';
 import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { CLOSE, encodeSyncUpdate } from '../../shared/protocol.ts';
 import { connectRaw } from '../helpers/raw.ts';
-import { accept, invite, revokePerson, setRole, withInbox } from '../helpers/access.ts';
+import { accept, invite, peopleOnOneLink, revokePerson, setRole, withInbox } from '../helpers/access.ts';
 import { connectClient, nextClose, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
-import { tempDataDir, tokenFor } from '../helpers/server.ts';
-import { dropSchemas, ensurePostgres, ensureRedis, PG_URL, REDIS_URL } from '../helpers/services.ts';
+import { tokenFor } from '../helpers/server.ts';
+import { ensurePostgres, ensureRedis, REDIS_URL } from '../helpers/services.ts';
+import { serversOnPostgres, type ServersOnPostgres } from '../helpers/servers-on-postgres.ts';
 
-const schema = `plenary_access_multi_${process.pid}_${Date.now().toString(36)}`;
-const toClose: (() => Promise<void>)[] = [];
 const clients: TestClient[] = [];
 let servers: PlenaryServer[] = [];
+let running: ServersOnPostgres | undefined;
 
 beforeAll(async () => {
   await ensurePostgres();
   await ensureRedis();
-  const dataDir = tempDataDir();
-  for (let i = 0; i < 2; i++) {
-    const store = await openPostgresStore(PG_URL, { schema });
-    const bus = await openRedisBus(REDIS_URL, `plenary-access-test-${process.pid}:`);
-    const s = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, PLENARY_SECRET: 'multi-server-access-secret-0123456789' }), { store, bus, log: createLogger('warn') });
-    servers.push(s);
-    toClose.push(async () => {
-      await s.close();
-      await store.close();
-      await bus.close();
-    });
-  }
+  running = await serversOnPostgres(2, { name: 'access_multi', bus: () => openRedisBus(REDIS_URL, `plenary-access-test-${process.pid}:`) });
+  servers = running.servers;
 });
 afterAll(async () => {
   clients.forEach((c) => c.destroy());
-  for (const close of toClose.reverse()) await close();
-  servers = [];
-  await dropSchemas([schema]);
+  await running?.close();
 });
 
 const base = (s: PlenaryServer) => `http://127.0.0.1:${s.port}`;
@@ -56,9 +41,7 @@ describe('access across servers', () => {
     const [a, b] = servers;
     const room = await createPlanRoom(a.store, { name: 'Two servers' }, 'test');
     const admin = tokenFor(a.secret)(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(base(a), room, admin, { role: 'editor' });
-    const ana = await accept(base(a), code, 'Ana');
-    const bo = await accept(base(a), code, 'Bo');
+    const { people: [ana, bo] } = await peopleOnOneLink(base(a), room, admin, 'editor', ['Ana', 'Bo']);
     const onB = connectClient(`ws://127.0.0.1:${b.port}/sync`, room, ana.token);
     const boOnB = withInbox(connectClient(`ws://127.0.0.1:${b.port}/sync`, room, bo.token, { ack: true }));
     clients.push(onB, boOnB);
@@ -80,9 +63,7 @@ describe('access across servers', () => {
     const [a, b] = servers;
     const room = await createPlanRoom(a.store, { name: 'Owners across servers' }, 'test');
     const admin = tokenFor(a.secret)(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(base(a), room, admin, { role: 'editor' });
-    const ana = await accept(base(a), code, 'Ana');
-    const cy = await accept(base(a), code, 'Cy');
+    const { people: [ana, cy] } = await peopleOnOneLink(base(a), room, admin, 'editor', ['Ana', 'Cy']);
     // Cy is on B first, so B has the room resident before Ana's claim is made on A.
     const cyOnB = connectClient(`ws://127.0.0.1:${b.port}/sync`, room, cy.token);
     const anaOnA = connectClient(`ws://127.0.0.1:${a.port}/sync`, room, ana.token);

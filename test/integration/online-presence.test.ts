@@ -10,48 +10,37 @@
  * - A server that vanishes without a word is forgotten after three heartbeats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config.ts';
 import { openRedisBus } from '../../server/fanout/redis.ts';
-import { createLogger } from '../../server/observability/logger.ts';
-import { openPostgresStore } from '../../server/persistence/postgres.ts';
 import type { PlenaryStore } from '../../server/persistence/access-store.ts';
 import { createPlanRoom } from '../../server/plans.ts';
-import { startPlenary, type PlenaryServer } from '../../server/server.ts';
-import { accept, api, invite } from '../helpers/access.ts';
+import type { PlenaryServer } from '../../server/server.ts';
+import { accept, api, invite, peopleOnOneLink } from '../helpers/access.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
-import { tempDataDir, tokenFor } from '../helpers/server.ts';
-import { dropSchemas, ensurePostgres, ensureRedis, PG_URL, REDIS_URL } from '../helpers/services.ts';
+import { tokenFor } from '../helpers/server.ts';
+import { ensurePostgres, ensureRedis, REDIS_URL } from '../helpers/services.ts';
+import { serversOnPostgres, type ServersOnPostgres } from '../helpers/servers-on-postgres.ts';
 
-const schema = `plenary_online_${process.pid}_${Date.now().toString(36)}`;
 const HEARTBEAT_MS = 200;
 const LAST_SEEN_MS = 600;
-const toClose: (() => Promise<void>)[] = [];
 const clients: TestClient[] = [];
-const servers: PlenaryServer[] = [];
-const stores: PlenaryStore[] = [];
+let servers: PlenaryServer[] = [];
+let stores: PlenaryStore[] = [];
+let running: ServersOnPostgres | undefined;
 
 beforeAll(async () => {
   await ensurePostgres();
   await ensureRedis();
-  const dataDir = tempDataDir();
-  for (let i = 0; i < 2; i++) {
-    const store = await openPostgresStore(PG_URL, { schema });
-    const bus = await openRedisBus(REDIS_URL, `plenary-online-test-${process.pid}:`);
-    const config = readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, PLENARY_SECRET: 'online-presence-secret-0123456789', HEARTBEAT_MS: String(HEARTBEAT_MS), LAST_SEEN_MS: String(LAST_SEEN_MS) });
-    const s = await startPlenary(config, { store, bus, log: createLogger('warn') });
-    servers.push(s);
-    stores.push(store);
-    toClose.push(async () => {
-      await s.close();
-      await store.close();
-      await bus.close();
-    });
-  }
+  running = await serversOnPostgres(2, {
+    name: 'online',
+    env: { HEARTBEAT_MS: String(HEARTBEAT_MS), LAST_SEEN_MS: String(LAST_SEEN_MS) },
+    bus: () => openRedisBus(REDIS_URL, `plenary-online-test-${process.pid}:`)
+  });
+  servers = running.servers;
+  stores = running.handles;
 });
 afterAll(async () => {
   clients.forEach((c) => c.destroy());
-  for (const close of toClose.reverse()) await close();
-  await dropSchemas([schema]);
+  await running?.close();
 });
 
 const base = (s: PlenaryServer) => `http://127.0.0.1:${s.port}`;
@@ -68,9 +57,7 @@ describe('online and last seen across servers', () => {
     const [a, b] = servers;
     const room = await createPlanRoom(a.store, { name: 'Online' }, 'test');
     const admin = tokenFor(a.secret)(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(base(a), room, admin, { role: 'editor' });
-    const ana = await accept(base(a), code, 'Ana');
-    const bo = await accept(base(a), code, 'Bo');
+    const { people: [ana, bo] } = await peopleOnOneLink(base(a), room, admin, 'editor', ['Ana', 'Bo']);
     expect((await personOn(a, room, admin, ana.person.id)).online).toBe(false);
 
     // Count B's batched last-seen writes (the real Postgres write still happens).

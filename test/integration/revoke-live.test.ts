@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../shared/protocol.ts';
-import { accept, api, invite, revokePerson, upgradeStatus } from '../helpers/access.ts';
+import { accept, api, invite, peopleOnOneLink, revokePerson, upgradeStatus } from '../helpers/access.ts';
 import { connectClient, nextClose, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -29,9 +29,7 @@ describe('revocation on live sockets', () => {
   it('revoking a person closes their socket with 4434 within 1 s; the others stay', async () => {
     const room = await server.createPlan('Revoke');
     const admin = server.token(`${room}/*`, 'admin', 'Admin', 86_400);
-    const { code } = await invite(server.url, room, admin, { role: 'editor' });
-    const ana = await accept(server.url, code, 'Ana');
-    const bo = await accept(server.url, code, 'Bo');
+    const { code, people: [ana, bo] } = await peopleOnOneLink(server.url, room, admin, 'editor', ['Ana', 'Bo']);
     expect(ana.person.id).not.toBe(bo.person.id);
     const a = connect(room, ana.token);
     const b = connect(room, bo.token);
