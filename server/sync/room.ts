@@ -93,7 +93,8 @@ const identityOf = (peer: Peer): Identity => ({ id: peer.author, name: peer.pers
  * on it.
  */
 type Job =
-  | { peer: Peer; update: Uint8Array; scan?: ScannedUpdate }
+  /** `checked`: scanned and its roots found already (a first write waiting for its client-id claim). */
+  | { peer: Peer; update: Uint8Array; checked?: { scan: ScannedUpdate; roots: Set<string> | null } }
   | { peer: null; update: Uint8Array; origin: typeof FROM_BUS }
   /** A private message behind a peer's update: it may refer to what the update adds (a card to estimate). */
   | { peer: Peer; private: { extension: string; payload: unknown } };
@@ -271,12 +272,14 @@ export class Room {
     // ProtocolError to the connection; a large one, or one behind it, waits its turn.
     if (this.working || update.length > this.limits.stepwiseUpdateBytes) return this.enqueue({ peer, update });
     const scan = runToEnd(scanSteps(update));
-    this.checkPolicy(peer, scan, runToEnd(this.policySteps(peer, scan)));
+    const roots = runToEnd(this.policySteps(peer, scan));
+    this.checkPolicy(peer, scan, roots);
     // A first write under a client id waits for the store to confirm the claim (another server
-    // may have given that id to someone else a moment ago).
+    // may have given that id to someone else a moment ago). Its turn checks the policy again, as
+    // the room may have changed by then, but the scan and the roots it touches stand.
     if (this.hooks.claim && this.clientOwners.stagedFor(peer.author).length) {
       this.clientOwners.unstage();
-      return this.enqueue({ peer, update, scan });
+      return this.enqueue({ peer, update, checked: { scan, roots } });
     }
     this.applyChecked(peer, scan);
   }
@@ -402,18 +405,12 @@ export class Room {
 
   private async runJob(job: Job): Promise<void> {
     if ('private' in job) return this.hooks.privateMessage(this, job.peer, job.private.extension, job.private.payload);
-    const scan = ('scan' in job && job.scan) || (await stepwise(scanSteps(job.update), this.gone));
+    const checked = 'checked' in job ? job.checked : undefined;
+    const scan = checked?.scan ?? (await stepwise(scanSteps(job.update), this.gone));
     const slices = sliceUpdate(scan, this.limits.applySliceStructs);
-    if (!job.peer) {
-      for (const slice of slices) {
-        if (this.destroyed) return;
-        Y.applyUpdate(this.doc, slice, FROM_BUS);
-        await nextTurn();
-      }
-      return;
-    }
+    if (!job.peer) return this.inTurns(slices, false, (slice) => Y.applyUpdate(this.doc, slice, FROM_BUS));
     const peer = job.peer;
-    const roots = await stepwise(this.policySteps(peer, scan), this.gone);
+    const roots = checked ? checked.roots : await stepwise(this.policySteps(peer, scan), this.gone);
     if (this.destroyed) return;
     this.checkPolicy(peer, scan, roots);
     await this.confirmClaims(peer);
@@ -421,12 +418,7 @@ export class Room {
       // Part of it is known already (a reconnecting client's sync step 2): applied in slices, each
       // stored as what it newly added, the ack after the last.
       // The staged client-id claims go with the first slice that adds something.
-      for (let i = 0; i < slices.length; i++) {
-        if (i > 0) await nextTurn();
-        if (this.destroyed) return;
-        this.applyChecked(peer, scan, [slices[i]], i === slices.length - 1);
-      }
-      return;
+      return this.inTurns(slices, false, (slice, last) => this.applyChecked(peer, scan, [slice], last));
     }
     // All of it is new (an import): stored, acknowledged and fanned out whole as it came, then
     // applied here in slices; joins wait until the last slice is in.
@@ -434,10 +426,18 @@ export class Room {
     this.pending.push({ room: this.name, data: job.update, receivedAt: this.hooks.now(), author: peer.author, peer, ...(clients ? { clients } : {}) });
     if (peer.wantsAck) this.noteAck(peer, scan.structs);
     this.hooks.schedule(this);
-    for (const slice of slices) {
-      await nextTurn();
+    await this.inTurns(slices, true, (slice) => this.applyStored(peer, slice));
+  }
+
+  /**
+   * Applies slices one per event-loop turn, so other rooms' frames are served in between (after a
+   * first turn too when `yieldFirst`: the commit and fan-out go before); stops if the room goes.
+   */
+  private async inTurns(slices: Uint8Array[], yieldFirst: boolean, apply: (slice: Uint8Array, last: boolean) => void): Promise<void> {
+    for (let i = 0; i < slices.length; i++) {
+      if (i > 0 || yieldFirst) await nextTurn();
       if (this.destroyed) return;
-      this.applyStored(peer, slice);
+      apply(slices[i], i === slices.length - 1);
     }
   }
 
