@@ -162,9 +162,10 @@ describe('plan page', () => {
   });
 
   test('an expired token ends the session with the close reason, and no reconnect loop', async () => {
-    const page = await openPlan(server.token(room, 'editor', 'Shorty', 2));
+    // Five seconds: long enough to connect on a busy machine, so the expiry ends a live session.
+    const page = await openPlan(server.token(room, 'editor', 'Shorty', 5));
     await waitForConnection(page, 'connected');
-    await waitForConnection(page, 'refused', 8_000);
+    await waitForConnection(page, 'refused', 12_000);
     expect(await page.getByRole('alert').textContent()).toContain('token expired');
     await page.close();
   });
