@@ -17,7 +17,8 @@ import type * as Y from 'yjs';
 import { readMeta } from '../../shared/doc/plan.ts';
 import type { Identity } from '../auth/oidc.ts';
 import { hashCode, issueSession, sessionFor } from '../auth/sessions.ts';
-import { useRefusal, type PlenaryStore } from '../persistence/access-store.ts';
+import { useRefusal, type Person, type PlenaryStore } from '../persistence/access-store.ts';
+import { StoreError } from '../persistence/store.ts';
 import { readRoomDoc } from '../plans.ts';
 import { answer, cleanName, refuse } from './access-api.ts';
 import { HttpError } from './errors.ts';
@@ -59,26 +60,38 @@ export async function joinSignedIn(deps: SignInJoinDeps, code: string, identity:
   const planName = await readRoomDoc(store, deps.resident, inv.plan, (doc) => readMeta(doc).name || inv.plan);
   const signedIn = { provider: deps.provider, issuer: identity.issuer };
 
+  const returning = async (live: Person, now: number): Promise<SignedInJoin> => {
+    const issued = await sessionFor(store, secret, live, inv.scope, inv.sessionUntil, now);
+    await store.addAudit({ plan: inv.plan, at: now, actor: live.id, actorName: live.name, action: 'signedIn', subject: live.id, detail: { name: live.name, signedInWith: signedIn.provider, issuer: signedIn.issuer } });
+    return { ...answer(issued, inv.plan), planName, returning: true };
+  };
+  const livePerson = async () => (await store.peopleBySubject(inv.plan, identity.key)).find((p) => p.revokedAt === null);
+
   return oneAtATime(`${inv.plan}\n${identity.key}`, async () => {
     const now = deps.now();
     const mine = await store.peopleBySubject(inv.plan, identity.key);
     const live = mine.find((p) => p.revokedAt === null);
-    if (live) {
-      const issued = await sessionFor(store, secret, live, inv.scope, inv.sessionUntil, now);
-      await store.addAudit({ plan: inv.plan, at: now, actor: live.id, actorName: live.name, action: 'signedIn', subject: live.id, detail: { name: live.name, signedInWith: signedIn.provider, issuer: signedIn.issuer } });
-      return { ...answer(issued, inv.plan), planName, returning: true };
-    }
+    if (live) return returning(live, now);
     const lastRevoked = Math.max(-Infinity, ...mine.map((p) => p.revokedAt ?? -Infinity));
     if (inv.createdAt <= lastRevoked) throw new HttpError(401, 'revoked', 'your access to this plan was revoked');
 
     const used = await store.useInvitation(inv.id, now);
     if (typeof used === 'string') refuse(used);
-    const issued = await issueSession(
-      store,
-      secret,
-      { plan: inv.plan, scope: inv.scope, name: cleanName(identity.name) || 'Signed-in person', role: inv.role, invitationId: inv.id, memberId: inv.memberId, subject: identity.key, signedIn, until: inv.sessionUntil },
-      now
-    );
-    return { ...answer(issued, inv.plan), planName, returning: false };
+    try {
+      const issued = await issueSession(
+        store,
+        secret,
+        { plan: inv.plan, scope: inv.scope, name: cleanName(identity.name) || 'Signed-in person', role: inv.role, invitationId: inv.id, memberId: inv.memberId, subject: identity.key, signedIn, until: inv.sessionUntil },
+        now
+      );
+      return { ...answer(issued, inv.plan), planName, returning: false };
+    } catch (err) {
+      // Another server made this identity's person a moment ago (oneAtATime serialises only this
+      // process): the store keeps one live person per subject, so this sign-in becomes theirs.
+      // The invitation use taken above stays spent.
+      const theirs = err instanceof StoreError && err.kind === 'conflict' ? await livePerson() : undefined;
+      if (!theirs) throw err;
+      return returning(theirs, now);
+    }
   });
 }

@@ -85,6 +85,10 @@ export interface AccessStore {
   /** Revokes the invitation and every person who joined through it; returns those people's ids. */
   revokeInvitation(id: string, at: number): Promise<string[]>;
 
+  /**
+   * Refuses with StoreError('conflict') a second live (unrevoked) person of a plan with the same
+   * sign-in subject: two servers signing one identity in at once must not make two people.
+   */
   createPerson(person: Person): Promise<void>;
   getPerson(id: string): Promise<Person | null>;
   /** Oldest first. */

@@ -247,6 +247,11 @@ export function createMemoryStore(): PlenaryStore {
     createPerson: (person) =>
       guard.run('createPerson', () => {
         if (people.has(person.id)) throw new StoreError('backend', `person exists: ${person.id}`);
+        if (person.subject !== null && person.revokedAt === null) {
+          for (const p of people.values()) {
+            if (p.plan === person.plan && p.subject === person.subject && p.revokedAt === null) throw new StoreError('conflict', 'a live person of this plan has this sign-in subject');
+          }
+        }
         people.set(person.id, { ...person });
       }),
     getPerson: (id) =>

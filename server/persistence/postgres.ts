@@ -213,7 +213,15 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       created_by text not null,
       created_at bigint not null
     );
-    create index versions_room_at on ${s}.versions (room, at);`
+    create index versions_room_at on ${s}.versions (room, at);`,
+  // One live person per sign-in identity and plan (see the SQLite step): duplicates an earlier race
+  // made are revoked, the oldest kept.
+  (s) => `
+    update ${s}.people p set revoked_at = p.created_at
+      where p.subject is not null and p.revoked_at is null and exists (
+        select 1 from ${s}.people o where o.plan = p.plan and o.subject = p.subject and o.revoked_at is null
+          and (o.created_at < p.created_at or (o.created_at = p.created_at and o.id < p.id)));
+    create unique index people_live_subject on ${s}.people (plan, subject) where subject is not null and revoked_at is null;`
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -502,10 +510,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
     createPerson: (p) =>
       guard.run('createPerson', async () => {
-        await sql`
-          insert into ${people} (id, plan, name, member_id, role, invitation_id, created_at, last_seen_at, revoked_at, subject)
-          values (${p.id}, ${p.plan}, ${p.name}, ${p.memberId}, ${p.role}, ${p.invitationId}, ${p.createdAt}, ${p.lastSeenAt},
-            ${p.revokedAt}, ${p.subject})`;
+        try {
+          await sql`
+            insert into ${people} (id, plan, name, member_id, role, invitation_id, created_at, last_seen_at, revoked_at, subject)
+            values (${p.id}, ${p.plan}, ${p.name}, ${p.memberId}, ${p.role}, ${p.invitationId}, ${p.createdAt}, ${p.lastSeenAt},
+              ${p.revokedAt}, ${p.subject})`;
+        } catch (err) {
+          // 23505: unique_violation, here the one live person per sign-in subject (migration 4).
+          if ((err as { code?: string }).code === '23505' && p.subject !== null) throw new StoreError('conflict', 'a live person of this plan has this sign-in subject', { cause: err });
+          throw err;
+        }
       }),
     getPerson: (id) =>
       guard.run('getPerson', async () => {

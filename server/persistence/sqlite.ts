@@ -126,7 +126,15 @@ const MIGRATIONS: readonly string[] = [
      created_by TEXT NOT NULL,
      created_at INTEGER NOT NULL
    ) STRICT;
-   CREATE INDEX versions_room_at ON versions (room, at);`
+   CREATE INDEX versions_room_at ON versions (room, at);`,
+  // One live person per sign-in identity and plan (two servers signing one identity in at once
+  // raced to two people). Duplicates the race made before are revoked, the oldest kept: its
+  // owner's next sign-in lands on it.
+  `UPDATE people SET revoked_at = created_at
+     WHERE subject IS NOT NULL AND revoked_at IS NULL AND EXISTS (
+       SELECT 1 FROM people o WHERE o.plan = people.plan AND o.subject = people.subject AND o.revoked_at IS NULL
+         AND (o.created_at < people.created_at OR (o.created_at = people.created_at AND o.id < people.id)));
+   CREATE UNIQUE INDEX people_live_subject ON people (plan, subject) WHERE subject IS NOT NULL AND revoked_at IS NULL;`
 ];
 
 /** Runs pending steps under a write lock, so two processes opening a new file cannot both migrate. */
@@ -433,7 +441,15 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     listInvitations: (plan) => guard.run('listInvitations', () => stmt.invitationsOf.all(plan).map(toInvitation)),
     useInvitation: (id, now) => guard.run('useInvitation', () => useInvitation.immediate(id, now)),
     revokeInvitation: (id, at) => guard.run('revokeInvitation', () => revokeInvitation.immediate(id, at)),
-    createPerson: (person) => guard.run('createPerson', () => void stmt.insertPerson.run(person)),
+    createPerson: (person) =>
+      guard.run('createPerson', () => {
+        try {
+          stmt.insertPerson.run(person);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && person.subject !== null) throw new StoreError('conflict', 'a live person of this plan has this sign-in subject', { cause: err });
+          throw err;
+        }
+      }),
     getPerson: (id) => guard.run('getPerson', () => stmt.personById.get(id) ?? null),
     listPeople: (plan) => guard.run('listPeople', () => stmt.peopleOf.all(plan)),
     peopleBySubject: (plan, subject) => guard.run('peopleBySubject', () => stmt.peopleBySubject.all(plan, subject)),

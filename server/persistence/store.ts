@@ -152,7 +152,8 @@ export interface DocStore {
   close(): Promise<void>;
 }
 
-export type StoreErrorKind = 'emptyOverNonEmpty' | 'closed' | 'corrupt' | 'backend' | 'timeout';
+/** `conflict`: a uniqueness rule of the data refused the write (nothing was written). */
+export type StoreErrorKind = 'emptyOverNonEmpty' | 'closed' | 'corrupt' | 'backend' | 'timeout' | 'conflict';
 
 /** The one error type at the store boundary. */
 export class StoreError extends Error {

@@ -135,6 +135,18 @@ function describeAccessContract(name: string, factory: () => Promise<PlenaryStor
       expect(await store.peopleBySubject('plan-b', 'https://id.example#ada')).toEqual([person('p_s4', { plan: 'plan-b', subject: 'https://id.example#ada' })]);
     });
 
+    it('keeps one live person per plan and sign-in subject: a second is refused as a conflict, after a revocation one may join again', async () => {
+      const ada = 'https://id.example#ada';
+      await store.createPerson(person('p_l1', { subject: ada }));
+      await expect(store.createPerson(person('p_l2', { subject: ada }))).rejects.toMatchObject({ name: 'StoreError', kind: 'conflict' });
+      await store.createPerson(person('p_l3', { plan: 'plan-b', subject: ada }));
+      await store.createPerson(person('p_l4'));
+      await store.createPerson(person('p_l5'));
+      await store.updatePerson('p_l1', { revokedAt: NOW + 1 });
+      await store.createPerson(person('p_l6', { subject: ada }));
+      expect((await store.peopleBySubject('plan-a', ada)).map((p) => p.id).sort()).toEqual(['p_l1', 'p_l6']);
+    });
+
     it('stores sessions', async () => {
       const s = { id: 's1', personId: 'p_1', plan: 'plan-a', createdAt: NOW, expiresAt: NOW + 1000, revokedAt: null };
       await store.createSession(s);

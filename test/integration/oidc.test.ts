@@ -139,6 +139,34 @@ describe('OIDC sign-in', () => {
     expect((await api(server.url, 'GET', `/api/plans/${plan}/people`, admin)).json.people).toHaveLength(1);
   });
 
+  test('another server making the same account’s person between the check and the insert: one person, the sign-in lands on it', async () => {
+    // oneAtATime serialises sign-ins within one process only. The other server is played by a
+    // store whose first look-up comes back empty and then, before this server inserts, has that
+    // server's insert of the same identity land.
+    const plan = await server.createPlan('Race across servers');
+    const admin = server.token(`${plan}/*`, 'admin', 'Alan Admin');
+    const link = await invite(server.url, plan, admin, { role: 'editor' });
+    const identity = { issuer: idp.issuer, sub: 'hedy', key: identityKey(idp.issuer, 'hedy'), name: 'Hedy Lamarr', email: null };
+    const real = server.server.store;
+    const other = { id: 'p_other_server', plan, name: 'Hedy Lamarr', memberId: null, role: 'editor' as const, invitationId: null, createdAt: Date.now(), lastSeenAt: Date.now(), revokedAt: null, subject: identity.key };
+    let raced = false;
+    const store = Object.create(real, {
+      peopleBySubject: {
+        value: async (planId: string, subject: string) => {
+          const found = await real.peopleBySubject(planId, subject);
+          if (!raced) {
+            raced = true;
+            await real.createPerson(other);
+          }
+          return found;
+        }
+      }
+    });
+    const joined = await joinSignedIn({ secret: server.secret, store, now: Date.now, provider: 'Example ID' }, link.code, identity);
+    expect(joined).toMatchObject({ returning: true, person: { id: 'p_other_server' } });
+    expect((await api(server.url, 'GET', `/api/plans/${plan}/people`, admin)).json.people.map((p: { id: string }) => p.id)).toEqual(['p_other_server']);
+  });
+
   test('an invitation that requires sign-in refuses the name form with 403 signInRequired', async () => {
     const link = await invite(server.url, room, adminToken, { role: 'viewer', requireSignIn: true });
     const preview = await api(server.url, 'GET', `/api/invitations/${link.code}`, null);
