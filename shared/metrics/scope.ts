@@ -1,5 +1,5 @@
 /**
- * Which cards belong to a sprint, and from when to when [SC1–SC6]. The commitment says what was in
+ * Which cards belong to a sprint, and from when to when [SC1–SC7]. The commitment says what was in
  * at the start; each card's sprint log says when it joined or left since. Cards without a sprint
  * log (written before the log existed, or built outside the accessors) fall back to inference from
  * their present sprint and status history; where history is silent, a card stays in scope as long
