@@ -1,5 +1,5 @@
 /**
- * Which cards belong to a sprint, and from when to when [SC1–SC6]. The commitment says what was in
+ * Which cards belong to a sprint, and from when to when [SC1–SC7]. The commitment says what was in
  * at the start; each card's sprint log says when it joined or left since. Cards without a sprint
  * log (written before the log existed, or built outside the accessors) fall back to inference from
  * their present sprint and status history; where history is silent, a card stays in scope as long
@@ -9,7 +9,7 @@ import type { Sprint } from '../schema.ts';
 import { dayOf, dayOfIso, dayStart, type Day } from './calendar.ts';
 import type { PlanContext } from './context.ts';
 import type { CardLookup } from './card-index.ts';
-import { categoryBefore, pointsBefore, type CardFacts } from './timeline.ts';
+import { categoryBefore, DONE, pointsBefore, type CardFacts } from './timeline.ts';
 
 export type Unit = 'points' | 'cards';
 
@@ -92,7 +92,38 @@ function inferredAdded(f: CardFacts, t0: number): readonly number[] {
   return [f.created >= t0 ? f.created : (firstEntryFrom(f, t0, Infinity) ?? t0), Infinity];
 }
 
-/** [SC1–SC6] The scope of a sprint that has a commitment; null for one that has none [SC1]. */
+/**
+ * [SC7] A card already done when the sprint started is not the sprint's work: it is out of the
+ * commitment and of completed work, like Jira's sprint report. Reopened while in the sprint (before
+ * the limit), it becomes added scope from the reopen on. Returns the spans cut to start there, or
+ * null when the card never counts.
+ */
+function withoutDoneAtStart(f: CardFacts, spans: readonly number[], t0: number, limitCut: number): readonly number[] | null {
+  if (categoryBefore(f, t0) !== 'done') return spans;
+  let reopen = -1;
+  for (let i = entryBeforeOrAt(f, t0); i < f.history.length && f.history[i].at < limitCut; i++) {
+    if (f.codes[i] !== DONE) {
+      reopen = f.history[i].at;
+      break;
+    }
+  }
+  if (reopen < 0) return null;
+  const cut: number[] = [];
+  for (let k = 0; k < spans.length; k += 2) {
+    const join = Math.max(spans[k], reopen);
+    if (join < spans[k + 1]) cut.push(join, spans[k + 1]);
+  }
+  return cut.length > 0 ? cut : null;
+}
+
+/** First history index at or after t0. */
+function entryBeforeOrAt(f: CardFacts, t0: number): number {
+  let i = 0;
+  while (i < f.history.length && f.history[i].at < t0) i++;
+  return i;
+}
+
+/** [SC1–SC7] The scope of a sprint that has a commitment; null for one that has none [SC1]. */
 export function sprintScope(sprint: Sprint, ctx: PlanContext, cards: CardLookup, now: number): SprintScope | null {
   const commitment = sprint.commitment;
   if (!commitment) return null;
@@ -107,22 +138,26 @@ export function sprintScope(sprint: Sprint, ctx: PlanContext, cards: CardLookup,
   const until = Math.min(closeAt, now + 1);
   const entries: ScopeEntry[] = [];
   const committedIds = new Set<string>();
+  const reopenedLater: ScopeEntry[] = []; // [SC7] committed while done, reopened in the sprint: added
 
   for (const c of commitment.cards) {
     const f = cards.facts.get(c.id);
     if (!f || committedIds.has(c.id)) continue; // [G5] deleted cards drop out, even of past sprints
     committedIds.add(c.id);
     const spans = f.sprintLog ? loggedSpans(f, sprint.id, true, t0, until) : inferredCommitted(f, sprint, closed, t0, limitCut);
-    entries.push({ facts: f, committed: true, committedPoints: c.points, spans });
+    const open = withoutDoneAtStart(f, spans, t0, limitCut);
+    if (open === spans) entries.push({ facts: f, committed: true, committedPoints: c.points, spans });
+    else if (open) reopenedLater.push({ facts: f, committed: false, committedPoints: null, spans: open });
   }
-  const added: ScopeEntry[] = [];
+  const added: ScopeEntry[] = reopenedLater;
   const seen = committedIds;
   const consider = (id: string) => {
     if (seen.has(id)) return;
     seen.add(id);
     const f = cards.facts.get(id)!;
-    const spans = f.sprintLog ? loggedSpans(f, sprint.id, false, t0, until) : inferredAdded(f, t0);
-    if (spans.length === 0 || spans[0] >= limitCut) return; // never in the sprint while it ran
+    const logged = f.sprintLog ? loggedSpans(f, sprint.id, false, t0, until) : inferredAdded(f, t0);
+    const spans = withoutDoneAtStart(f, logged, t0, limitCut);
+    if (!spans || spans.length === 0 || spans[0] >= limitCut) return; // never in the sprint while it ran
     added.push({ facts: f, committed: false, committedPoints: null, spans });
   };
   // Cards in the sprint now, and cards whose sprint log shows them in it at some time.

@@ -68,4 +68,31 @@ describe('velocity', () => {
     const logged = card('F', [[at('2025-03-26 10:00'), 'done']], { points: 2, sprint: 's1' });
     expect(velocityOf({ ...p, cards: [...p.cards, logged] })).toMatchObject({ velocity: 11, completedAdded: 3, added: 3 });
   });
+
+  const withDoneAtStart = (f: ReturnType<typeof card>) => {
+    const p = marchPlan();
+    const s = p.sprints[0];
+    const commitment = { ...s.commitment!, cards: [...s.commitment!.cards, { id: 'F', points: 4 }] };
+    return { ...p, sprints: [{ ...s, commitment }], cards: [...p.cards, f] };
+  };
+
+  it('[SC7] a card already done when the sprint starts is in neither its commitment nor its completed work', () => {
+    const f = card('F', [[at('2025-03-17 10:00'), 'todo'], [at('2025-03-21 16:00'), 'done']], { points: 4, sprint: 's1' });
+    const v = velocityOf(withDoneAtStart(f));
+    expect(v).toMatchObject({ committed: 10, velocity: 9, completedCommitted: 8, completedAdded: 1, added: 1, removed: 2, sayDo: 0.8 });
+  });
+
+  it('[SC7] also when the commitment did not record it: done before the start, in the sprint, not added', () => {
+    const f = card('F', [[at('2025-03-17 10:00'), 'todo'], [at('2025-03-21 16:00'), 'done']], { points: 4, sprint: 's1' });
+    const p = marchPlan();
+    expect(velocityOf({ ...p, cards: [...p.cards, f] })).toMatchObject({ velocity: 9, completedAdded: 1, added: 1 });
+  });
+
+  it('[SC7] done at the start, reopened in the sprint: added scope from the reopen, completed when done again', () => {
+    const moves: [number, string][] = [[at('2025-03-17 10:00'), 'todo'], [at('2025-03-21 16:00'), 'done'], [at('2025-03-26 10:00'), 'doing'], [at('2025-04-01 10:00'), 'done']];
+    const v = velocityOf(withDoneAtStart(card('F', moves, { points: 4, sprint: 's1' })));
+    expect(v).toMatchObject({ committed: 10, velocity: 13, completedCommitted: 8, completedAdded: 5, added: 5 });
+    const open = velocityOf(withDoneAtStart(card('F', moves.slice(0, 3), { points: 4, sprint: 's1' })));
+    expect(open).toMatchObject({ committed: 10, velocity: 9, added: 5, notDone: 4 });
+  });
 });
