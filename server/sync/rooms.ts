@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
 import type { AccessStore } from '../persistence/access-store.ts';
+import type { ExtensionStateStore } from '../persistence/extension-state.ts';
 import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
@@ -34,6 +35,8 @@ export type RoomsOptions = {
   /** This server's id on the bus. */
   serverId?: string;
   extensions?: readonly RoomExtension[];
+  /** Where extensions keep shared state (normally the store itself); this process's memory when absent. */
+  extensionStates?: ExtensionStateStore;
   /** How long failing commits are held before the rooms are unloaded (STORE_HOLD_MS). */
   storeHoldMs?: number;
   now?: () => number;
@@ -86,7 +89,7 @@ export class Rooms {
       opts.storeHoldMs
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
-    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
+    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn), opts.extensionStates);
     opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.rejoinBus(room))));
   }
 
