@@ -225,6 +225,7 @@ export class Rooms {
       droppedWrite: () => this.opts.metrics.droppedWrites.inc(),
       privateMessage: (r, peer, ext, payload) => this.extensions.message(r, peer, ext, payload),
       peerLeft: (r, peer) => this.extensions.left(r, peer),
+      awarenessOut: (r, update) => this.publishAwareness(r, update),
       failed: (r, kind, err) => this.failed(r, kind, err),
       ...(claims ? { claim: (r: Room, owner: string, clients: readonly number[]) => claims.call(this.opts.store, r.name, owner, clients) } : {})
     });
@@ -432,9 +433,17 @@ export class Rooms {
   }
 
   /** An update another server committed: apply it (not stored again) and repair on a gap. */
+  /** Presence of this server's peers for the other servers: no sequence (seq 0), never a gap. */
+  private publishAwareness(room: Room, awareness: Uint8Array): void {
+    if (!this.busState.has(room) || !this.opts.bus) return;
+    void this.opts.bus.publish(room.name, { server: this.serverId, seq: 0, update: EMPTY_UPDATE, awareness });
+  }
+
   private fromBus(room: Room, message: BusMessage): void {
     const state = this.busState.get(room);
     if (!state || room.destroyed) return;
+    if (message.awareness) room.applyAwarenessFromBus(message.awareness);
+    if (message.seq === 0) return; // awareness only
     const last = state.lastSeq.get(message.server);
     state.lastSeq.set(message.server, message.seq);
     if (message.owners) room.clientOwners.learn(message.owners);

@@ -4,7 +4,8 @@
  * operator gets its test: a voter on another server opening the poker panel expired the round; only
  * the facilitator's server's retro cards were revealed; dots cast on another server vanished from
  * the totals while still counted as spent. And a kill -9 of the server that opened a round, mid-vote:
- * its people reconnect through the balancer, the round goes on, the votes survive.
+ * its people reconnect through the balancer, the round goes on, the votes survive. Presence
+ * (awareness: who is here, presenter follow) crosses servers too.
  *
  * People are placed on chosen servers by connecting to that server directly (the balancer picks
  * round-robin, which a test cannot aim); the kill -9 test goes through the balancer only.
@@ -115,6 +116,21 @@ describe('extensions across servers', () => {
     await waitFor(() => Object.keys(readRetro(ana.doc).votes).length > 0, 'totals reach server 1');
     const votes = readRetro(ana.doc).votes as Record<string, { total: number }>;
     expect([votes[topic('BO')]?.total, votes[topic('FAY')]?.total, votes[topic('ANA')]?.total ?? 0]).toEqual([2, 1, 0]);
+  });
+
+  it('presence across servers: a presenter on server 0 is seen (follow state) on servers 1 and 2, and gone there when they leave', async () => {
+    const room = await createPlanRoom(topology.store, { name: 'Presenting across servers' }, 'test');
+    const pia = await person(room, room, 'facilitator', 'Pia', 'poker', 0);
+    const followers = [await person(room, room, 'editor', 'Quinn', 'poker', 1), await person(room, room, 'editor', 'Ravi', 'poker', 2)];
+    const follow = { view: 'meeting', target: null, since: Date.now(), name: 'Pia' };
+    pia.provider.awareness.setLocalStateField('follow', follow);
+    const seen = (c: Speaker) => [...c.provider.awareness.getStates().entries()].find(([id]) => id === pia.doc.clientID)?.[1] as { follow?: unknown } | undefined;
+    for (const f of followers) await waitFor(() => seen(f)?.follow, `${f.name} sees Pia presenting`);
+    expect(seen(followers[1])?.follow).toEqual(follow);
+    pia.provider.awareness.setLocalStateField('follow', null);
+    for (const f of followers) await waitFor(() => seen(f) && seen(f)!.follow === null, `${f.name} sees Pia stop`);
+    pia.destroy();
+    for (const f of followers) await waitFor(() => !seen(f), `${f.name} sees Pia gone`);
   });
 
   it('kill -9 of the server that opened a round, mid-vote: people reconnect through the balancer, the round and its votes survive', async () => {
