@@ -73,7 +73,7 @@ export async function startPlenary(
   }
   const serverId = randomBytes(6).toString('base64url');
   const people = new People(store);
-  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, storeHoldMs: config.storeHoldMs, bus, serverId, extensions: options.extensions ?? EXTENSIONS, now: options.now });
+  const rooms = new Rooms({ store, limits: config.limits, log, metrics, roomIdleMs: config.roomIdleMs, compactEntries: config.compactEntries, compactBytes: config.compactBytes, retentionDays: config.retentionDays, storeHoldMs: config.storeHoldMs, bus, serverId, extensions: options.extensions ?? EXTENSIONS, extensionStates: store, now: options.now });
   const sync = new SyncServer(rooms, config.limits, metrics, log, config.heartbeatMs);
   const online = new Online({ people, connections: sync.connections, log, bus, serverId, heartbeatMs: config.heartbeatMs, lastSeenEveryMs: config.lastSeenEveryMs });
   sync.onBeat = async () => {

@@ -20,7 +20,11 @@ export type ExtensionContext = {
   readonly doc: Y.Doc;
   /** An editor for writes made on behalf of `peer` (origin kind 'server', actor the user). */
   editorFor(peer: PeerInfo): Editor;
-  /** Per-room state of this extension, dropped when the room unloads. */
+  /**
+   * Per-room state of this extension on this server, dropped when the room unloads. The entry
+   * under `shared.key` (when the extension declares `shared`) is loaded from the store before
+   * each message and saved after it: that part is what every server sees and survives restarts.
+   */
   readonly state: Map<string, unknown>;
   /** Sends a private message to one peer (only peers that opted in can receive it). */
   reply(peer: PeerInfo, payload: unknown): void;
@@ -33,12 +37,31 @@ export type ExtensionContext = {
   withRoom<T>(room: string, fn: (doc: Y.Doc, kind: string) => T): Promise<T>;
 };
 
+/**
+ * The secrets an extension keeps between requests, held in the store (see
+ * server/persistence/extension-state.ts for why and how it is atomic across servers).
+ */
+export type SharedState = {
+  /** The ctx.state entry that holds it while a message is handled. */
+  readonly key: string;
+  /** The stored text (null: nothing held) as the extension's value. */
+  decode(text: string | null): unknown;
+  /** The value as text to store; null when nothing is held (no row is kept). */
+  encode(value: unknown): string | null;
+};
+
 export interface RoomExtension {
   /** The name clients address in private messages, e.g. 'poker'. */
   readonly name: string;
+  /** State shared by every server and kept in the store; without it, state is this server's memory. */
+  readonly shared?: SharedState;
   /** Room kinds it serves, e.g. ['plan']. */
   readonly kinds: readonly string[];
-  /** A private message from `peer`. Throwing ExtensionRefusal sends the reason back to the peer. */
+  /**
+   * A private message from `peer`. Throwing ExtensionRefusal sends the reason back to the peer
+   * (and, with `shared`, saves nothing). Synchronous: with `shared` it runs inside the store's
+   * atomic step, and its replies are sent once the new state is durable.
+   */
   onMessage(ctx: ExtensionContext, peer: PeerInfo, payload: unknown): void;
   onLeave?(ctx: ExtensionContext, peer: PeerInfo): void;
   onUnload?(ctx: ExtensionContext): void;

@@ -16,12 +16,13 @@
  * One vote per person: votes are keyed by the session's person id (PeerInfo.userId), so two people
  * on one group link vote separately, and one person's tabs share one vote.
  *
- * Votes live in this extension's per-room state (server memory) until the reveal; the document gets
- * only the voter's id and name. Memory is lost when the room unloads or the server restarts: a round
- * still voting in the document without votes in memory is closed as `expired` the next time anyone
- * asks anything of this room's poker, so every screen can say so instead of waiting forever.
- * Memory is per server process: with several servers behind a fan-out bus, a room's poker requests
- * must reach the server that holds the round.
+ * Votes live in the store (extension state, server/persistence/extension-state.ts) until the reveal,
+ * never in the document, which gets only the voter's id and name. Every request is one atomic step
+ * over the room's held rounds, whichever server of a load-balanced deployment it reaches, so voters
+ * on different servers vote in one round, the reveal shows all their cards, and a server restart or
+ * kill -9 keeps an open round. A round still voting in the document whose votes the store does not
+ * hold (the memory store after a restart, a state write that failed) is closed as `expired` the next
+ * time anyone asks anything of this room's poker, so every screen can say so instead of waiting forever.
  */
 import { cards } from '../../shared/doc/cards.ts';
 import { acceptRound, addVoter, closeRound, MAX_VOTER_NAME, MAX_VOTERS, openRound, readRound, readRounds, removeVoter, revealRound } from '../../shared/doc/poker.ts';
@@ -35,10 +36,28 @@ export const POKER_EXTENSION = 'poker';
 type HeldRound = { round: number; votes: Map<string, DeckCard> };
 type PokerState = { rounds: Map<string, HeldRound>; swept: boolean };
 
+/** The held rounds as stored: { cardId: { round, votes: { userId: card } } }; null when none is open. */
+const pokerShared = {
+  key: 'poker.rounds',
+  decode(text: string | null): Map<string, HeldRound> {
+    const rounds = new Map<string, HeldRound>();
+    if (text === null) return rounds;
+    const stored = JSON.parse(text) as Record<string, { round: number; votes: Record<string, DeckCard> }>;
+    for (const [cardId, r] of Object.entries(stored)) rounds.set(cardId, { round: r.round, votes: new Map(Object.entries(r.votes)) });
+    return rounds;
+  },
+  encode(value: unknown): string | null {
+    const rounds = value as Map<string, HeldRound>;
+    if (rounds.size === 0) return null;
+    return JSON.stringify(Object.fromEntries([...rounds].map(([cardId, r]) => [cardId, { round: r.round, votes: Object.fromEntries(r.votes) }])));
+  }
+};
+
 function pokerState(ctx: ExtensionContext): PokerState {
-  let s = ctx.state.get('poker') as PokerState | undefined;
-  if (!s) ctx.state.set('poker', (s = { rounds: new Map(), swept: false }));
-  return s;
+  let rounds = ctx.state.get(pokerShared.key) as Map<string, HeldRound> | undefined;
+  if (!rounds) ctx.state.set(pokerShared.key, (rounds = new Map()));
+  const state: PokerState = { rounds, swept: ctx.state.get('poker.swept') === true };
+  return state;
 }
 
 const runs = (peer: PeerInfo) => peer.role === 'facilitator' || peer.role === 'admin';
@@ -88,10 +107,10 @@ function expireLost(ctx: ExtensionContext, peer: PeerInfo, state: PokerState, on
 function votingRound(ctx: ExtensionContext, state: PokerState, cardId: string, round: number) {
   const r = readRound(ctx.doc, cardId);
   if (!r || r.round !== round) throw new ExtensionRefusal('that round is over; a newer one may be open');
-  if (r.state === 'closed' && r.outcome === 'expired') throw new ExtensionRefusal('round expired: its votes were lost when the server restarted');
+  if (r.state === 'closed' && r.outcome === 'expired') throw new ExtensionRefusal('round expired: its votes were lost');
   if (r.state !== 'voting') throw new ExtensionRefusal('voting in that round has ended');
   const held = state.rounds.get(cardId);
-  if (!held || held.round !== round) throw new ExtensionRefusal('round expired: its votes were lost when the server restarted');
+  if (!held || held.round !== round) throw new ExtensionRefusal('round expired: its votes were lost');
   return { r, held };
 }
 
@@ -176,14 +195,16 @@ function handle(ctx: ExtensionContext, peer: PeerInfo, request: Request, state: 
 export const pokerExtension: RoomExtension = {
   name: POKER_EXTENSION,
   kinds: ['plan'],
+  shared: pokerShared,
   onMessage(ctx, peer, payload) {
     const state = pokerState(ctx);
     let request: Request | null = null;
     try {
       request = readRequest(payload);
       // The first request after the room (re)loaded: every round still voting lost its votes.
+      // (Per server: after a restart or reload this server's first look covers every round.)
       if (!state.swept) {
-        state.swept = true;
+        ctx.state.set('poker.swept', true);
         expireLost(ctx, peer, state);
       } else if (isId(request.cardId)) expireLost(ctx, peer, state, request.cardId);
       const reply = handle(ctx, peer, request, state);

@@ -39,8 +39,12 @@
  *     writer or time), and hiding needs no author.
  * P4  Ballots live only in memory until the vote closes; then the document gets totals per topic,
  *     and per person only in an attributed retro.
- * Memory is per server process and is lost when the room unloads (everyone gone) or the server
- * restarts: drafts and open ballots go with it (the client says so and people write again).
+ * Drafts, ballots and who abstains are kept in the store (extension state,
+ * server/persistence/extension-state.ts), never in the document: every request is one atomic step
+ * over them, whichever server of a load-balanced deployment it reaches. So the reveal inserts the
+ * drafts written on every server, a dot budget is counted once across servers, and a restart or
+ * kill -9 of a server loses no draft or dot that was answered. Which connection is which person is
+ * per server (its own sockets) and stays in its memory.
  */
 import { randomInt } from 'node:crypto';
 import { addCard } from '../../shared/doc/cards.ts';
@@ -79,20 +83,39 @@ const MAX_NAME = 60;
 type Draft = { id: string; person: string; name: string; column: string; text: string; hidden: boolean };
 type Voter = { name: string; ballot: Ballot };
 
-/** One retro room's secrets (server memory only). */
-class RetroMemory {
-  readonly drafts = new Map<string, Draft>();
-  readonly voters = new Map<string, Voter>();
-  readonly abstaining = new Set<string>();
-  /** connection id → person key, to reach every tab of one person. */
-  readonly personOf = new Map<string, string>();
-  closing = false;
-}
+/** One retro room's secrets, as every server sees them (kept in the store between requests). */
+type RetroSecrets = { drafts: Map<string, Draft>; voters: Map<string, Voter>; abstaining: Set<string> };
+
+/** This server's own bookkeeping for the room. */
+type RetroLocal = {
+  /** connection id → person key, to reach every tab of one person (connections are per server). */
+  personOf: Map<string, string>;
+  closing: boolean;
+};
+
+type RetroMemory = RetroSecrets & { local: RetroLocal };
+
+type StoredSecrets = { drafts: Draft[]; voters: [string, Voter][]; abstaining: string[] };
+
+const retroShared = {
+  key: 'retro.secrets',
+  decode(text: string | null): RetroSecrets {
+    const s: StoredSecrets = text === null ? { drafts: [], voters: [], abstaining: [] } : (JSON.parse(text) as StoredSecrets);
+    return { drafts: new Map(s.drafts.map((d) => [d.id, d])), voters: new Map(s.voters), abstaining: new Set(s.abstaining) };
+  },
+  encode(value: unknown): string | null {
+    const s = value as RetroSecrets;
+    if (s.drafts.size === 0 && s.voters.size === 0 && s.abstaining.size === 0) return null;
+    return JSON.stringify({ drafts: [...s.drafts.values()], voters: [...s.voters], abstaining: [...s.abstaining] } satisfies StoredSecrets);
+  }
+};
 
 function memory(ctx: ExtensionContext): RetroMemory {
-  let m = ctx.state.get('retro') as RetroMemory | undefined;
-  if (!m) ctx.state.set('retro', (m = new RetroMemory()));
-  return m;
+  let secrets = ctx.state.get(retroShared.key) as RetroSecrets | undefined;
+  if (!secrets) ctx.state.set(retroShared.key, (secrets = retroShared.decode(null)));
+  let local = ctx.state.get('retro.local') as RetroLocal | undefined;
+  if (!local) ctx.state.set('retro.local', (local = { personOf: new Map(), closing: false }));
+  return { drafts: secrets.drafts, voters: secrets.voters, abstaining: secrets.abstaining, local };
 }
 
 type Request = Record<string, unknown> & { type: string };
@@ -209,7 +232,7 @@ function stateFor(ctx: ExtensionContext, mem: RetroMemory, peer: PeerInfo, perso
 function push(ctx: ExtensionContext, mem: RetroMemory, now: number, people?: Set<string>): void {
   for (const p of ctx.peers()) {
     if (!p.private) continue;
-    const person = mem.personOf.get(p.id);
+    const person = mem.local.personOf.get(p.id);
     if (!person) continue;
     if (people && !people.has(person) && !runs(p)) continue;
     ctx.reply(p, stateFor(ctx, mem, p, person, now));
@@ -286,19 +309,19 @@ function movePhase(ctx: ExtensionContext, mem: RetroMemory, peer: PeerInfo, to: 
     writeSession(ctx.doc, editor, patch);
   }, editor.origin);
   push(ctx, mem, now);
-  if (to === 'close' && !mem.closing) {
-    mem.closing = true;
+  if (to === 'close' && !mem.local.closing) {
+    mem.local.closing = true;
     actionsToPlan(ctx, peer)
       .then((n) => ctx.reply(peer, { type: 'closed', now: Date.now(), backlogCards: n }))
       .catch((err) => ctx.reply(peer, { error: err instanceof ExtensionRefusal ? err.message : 'the actions could not be added to the plan' }))
-      .finally(() => (mem.closing = false));
+      .finally(() => (mem.local.closing = false));
   }
 }
 
 function handle(ctx: ExtensionContext, peer: PeerInfo, request: Request): void {
   const mem = memory(ctx);
   const person = personOf(peer, request);
-  mem.personOf.set(peer.id, person);
+  mem.local.personOf.set(peer.id, person);
   const now = ctx.editorFor(peer).now();
   const session = readSession(ctx.doc);
   const doc = ctx.doc;
@@ -456,10 +479,11 @@ function handle(ctx: ExtensionContext, peer: PeerInfo, request: Request): void {
 export const retroExtension: RoomExtension = {
   name: RETRO_EXTENSION,
   kinds: ['retro'],
+  shared: retroShared,
   onMessage(ctx, peer, payload) {
     handle(ctx, peer, readRequest(payload));
   },
   onLeave(ctx, peer) {
-    memory(ctx).personOf.delete(peer.id);
+    memory(ctx).local.personOf.delete(peer.id);
   }
 };

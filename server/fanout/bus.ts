@@ -19,6 +19,13 @@ export type BusMessage = {
    * receiver learns them with the update, so a takeover is refused on every server at once.
    */
   owners?: [clientId: number, owner: string][];
+  /**
+   * An awareness update of this server's own peers (presence, cursors, presenter follow), relayed
+   * so people on other servers see them (issue 12). Awareness is not durable and has no sequence:
+   * a message carrying only awareness has seq 0 and an empty update, and never counts as a gap;
+   * a lost one is made good by the client's own renewal (every 15 s).
+   */
+  awareness?: Uint8Array;
 };
 
 /**
@@ -79,11 +86,17 @@ export function decodeAccessMessage(text: string): AccessMessage | null {
 
 /**
  * Binary framing shared by bus implementations:
- * [server id length][server id][seq f64][owners JSON length u32][owners JSON][update].
+ * [server id length][server id][seq f64][extras JSON length u32][extras JSON][update]. The extras
+ * are the owners array, or, with awareness, { o: owners?, a: awareness as base64 }.
  */
 export function encodeBusMessage(m: BusMessage): Buffer {
   const id = Buffer.from(m.server, 'utf8');
-  const owners = m.owners?.length ? Buffer.from(JSON.stringify(m.owners), 'utf8') : Buffer.alloc(0);
+  const extras = m.awareness
+    ? { ...(m.owners?.length ? { o: m.owners } : {}), a: Buffer.from(m.awareness.buffer, m.awareness.byteOffset, m.awareness.byteLength).toString('base64') }
+    : m.owners?.length
+      ? m.owners
+      : null;
+  const owners = extras ? Buffer.from(JSON.stringify(extras), 'utf8') : Buffer.alloc(0);
   const head = 1 + id.length + 8 + 4;
   const out = Buffer.allocUnsafe(head + owners.length + m.update.length);
   out[0] = id.length;
@@ -102,11 +115,18 @@ export function decodeBusMessage(buf: Buffer): BusMessage | null {
   const ownersLength = buf.readUInt32BE(1 + n + 8);
   if (buf.length < head + ownersLength) return null;
   let owners: [number, string][] | undefined;
+  let awareness: Uint8Array | undefined;
   if (ownersLength > 0) {
     try {
-      const parsed = JSON.parse(buf.subarray(head, head + ownersLength).toString('utf8')) as unknown;
+      let parsed = JSON.parse(buf.subarray(head, head + ownersLength).toString('utf8')) as unknown;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const x = parsed as { o?: unknown; a?: unknown };
+        if (typeof x.a !== 'string') return null;
+        awareness = new Uint8Array(Buffer.from(x.a, 'base64'));
+        parsed = x.o ?? [];
+      }
       if (!Array.isArray(parsed) || !parsed.every((o) => Array.isArray(o) && typeof o[0] === 'number' && typeof o[1] === 'string')) return null;
-      owners = parsed as [number, string][];
+      if (parsed.length) owners = parsed as [number, string][];
     } catch {
       return null;
     }
@@ -115,6 +135,7 @@ export function decodeBusMessage(buf: Buffer): BusMessage | null {
     server: buf.subarray(1, 1 + n).toString('utf8'),
     seq: buf.readDoubleBE(1 + n),
     update: new Uint8Array(buf.subarray(head + ownersLength)),
-    ...(owners ? { owners } : {})
+    ...(owners ? { owners } : {}),
+    ...(awareness ? { awareness } : {})
   };
 }

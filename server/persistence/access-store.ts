@@ -7,6 +7,7 @@
  * Secrets never enter the registry: an invitation is found by the SHA-256 of its code, a session
  * is a signed token whose `sid` names a row here (the row holds no token).
  */
+import type { ExtensionStateStore } from './extension-state.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { DocStore } from './store.ts';
 
@@ -130,8 +131,8 @@ export interface AccessStore {
 /** Rows that fit the registry: checked by every backend before writing, like NOT NULL would. */
 export const AUDIT_LIMIT_MAX = 1000;
 
-/** What every backend is: the document store and the access registry in one object. */
-export type PlenaryStore = DocStore & AccessStore;
+/** What every backend is: the document store, the access registry and extension state in one object. */
+export type PlenaryStore = DocStore & AccessStore & ExtensionStateStore;
 
 /** Whether an invitation can be used now: the one rule every backend applies inside its transaction. */
 export function useRefusal(inv: Invitation | null, now: number): UseRefusal | null {

@@ -3,6 +3,7 @@
  * copied in and out (no aliasing with the caller's buffers), a batch is validated before anything
  * is written (all or nothing), and ids are shared by all rooms.
  */
+import { checkStateSize } from './extension-state.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
@@ -48,6 +49,7 @@ export function createMemoryStore(): PlenaryStore {
   let nextAuditId = 1;
   const versions: Version[] = [];
   let nextVersionId = 1;
+  const extensionStates = new Map<string, string>();
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -316,6 +318,16 @@ export function createMemoryStore(): PlenaryStore {
         for (const client of clients) if (!held.has(client)) held.set(client, owner);
         return new Map(clients.map((client) => [client, held.get(client)!]));
       }),
+    withExtensionState: (room, extension, fn) =>
+      // One synchronous turn: nothing can run between the read and the write.
+      guard.run('withExtensionState', () => {
+        const key = JSON.stringify([room, extension]);
+        const { state, result } = fn(extensionStates.get(key) ?? null);
+        checkStateSize(state);
+        if (state === null) extensionStates.delete(key);
+        else extensionStates.set(key, state);
+        return result;
+      }),
 
     async close() {
       guard.close();
@@ -326,6 +338,7 @@ export function createMemoryStore(): PlenaryStore {
       sessions.clear();
       owners.clear();
       versions.length = 0;
+      extensionStates.clear();
     }
   };
 }

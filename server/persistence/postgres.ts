@@ -8,6 +8,7 @@
  * store-wide transaction-scoped advisory lock: id order is commit order, also across servers.
  */
 import postgres from 'postgres';
+import { checkStateSize } from './extension-state.ts';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
@@ -221,7 +222,15 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       where p.subject is not null and p.revoked_at is null and exists (
         select 1 from ${s}.people o where o.plan = p.plan and o.subject = p.subject and o.revoked_at is null
           and (o.created_at < p.created_at or (o.created_at = p.created_at and o.id < p.id)));
-    create unique index people_live_subject on ${s}.people (plan, subject) where subject is not null and revoked_at is null;`
+    create unique index people_live_subject on ${s}.people (plan, subject) where subject is not null and revoked_at is null;`,
+  // Extension state (issue 12, extension-state.ts): one row per (room, extension), locked per request.
+  (s) => `
+    create table ${s}.extension_state (
+      room text not null,
+      extension text not null,
+      state text not null,
+      primary key (room, extension)
+    );`
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -278,6 +287,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const audit = sql(`${schema}.audit`);
   const owners = sql(`${schema}.client_owners`);
   const versions = sql(`${schema}.versions`);
+  const extensionState = sql(`${schema}.extension_state`);
   const appendLock = `plenary:append:${schema}`;
   const lockAppends = (tx: Sql) => tx`select pg_advisory_xact_lock(hashtext(${appendLock}))`;
 
@@ -585,6 +595,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           select client_id, owner from ${owners} where room = ${room} and client_id in ${sql(clients as number[])}`;
         return new Map(held.map((r) => [Number(r.client_id), r.owner]));
       }),
+    withExtensionState: (room, extension, fn) =>
+      guard.run('withExtensionState', () =>
+        sql.begin(async (tx) => {
+          // The row lock serialises every server's requests for this (room, extension); a second
+          // server's insert waits on the first's uncommitted row, then finds it.
+          await tx`insert into ${extensionState} (room, extension, state) values (${room}, ${extension}, '') on conflict do nothing`;
+          const [row] = await tx<{ state: string }[]>`
+            select state from ${extensionState} where room = ${room} and extension = ${extension} for update`;
+          const before = row && row.state !== '' ? row.state : null;
+          const { state, result } = fn(before);
+          checkStateSize(state);
+          if (state === null) await tx`delete from ${extensionState} where room = ${room} and extension = ${extension}`;
+          else if (state !== before) await tx`update ${extensionState} set state = ${state} where room = ${room} and extension = ${extension}`;
+          return { result };
+        }).then((done) => done.result)
+      ),
     clientOwners: (room) =>
       guard.run('clientOwners', async () => {
         const rows = await sql<{ client_id: string; owner: string }[]>`select client_id, owner from ${owners} where room = ${room}`;

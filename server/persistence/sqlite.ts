@@ -12,6 +12,7 @@
  */
 export type Durability = 'process' | 'power';
 
+import { checkStateSize, type StateChange } from './extension-state.ts';
 import Database from 'better-sqlite3';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { planPrune, type CheckpointMeta } from './retention.ts';
@@ -134,7 +135,14 @@ const MIGRATIONS: readonly string[] = [
      WHERE subject IS NOT NULL AND revoked_at IS NULL AND EXISTS (
        SELECT 1 FROM people o WHERE o.plan = people.plan AND o.subject = people.subject AND o.revoked_at IS NULL
          AND (o.created_at < people.created_at OR (o.created_at = people.created_at AND o.id < people.id)));
-   CREATE UNIQUE INDEX people_live_subject ON people (plan, subject) WHERE subject IS NOT NULL AND revoked_at IS NULL;`
+   CREATE UNIQUE INDEX people_live_subject ON people (plan, subject) WHERE subject IS NOT NULL AND revoked_at IS NULL;`,
+  // Extension state (issue 12, extension-state.ts): held votes and drafts survive a restart.
+  `CREATE TABLE extension_state (
+     room TEXT NOT NULL,
+     extension TEXT NOT NULL,
+     state TEXT NOT NULL,
+     PRIMARY KEY (room, extension)
+   ) STRICT;`
 ];
 
 /** Runs pending steps under a write lock, so two processes opening a new file cannot both migrate. */
@@ -238,6 +246,11 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO client_owners (room, client_id, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'
     ),
     ownerOf: db.prepare<[string, number], { owner: string }>('SELECT owner FROM client_owners WHERE room = ? AND client_id = ?'),
+    extensionState: db.prepare<[string, string], string>('SELECT state FROM extension_state WHERE room = ? AND extension = ?').pluck(),
+    putExtensionState: db.prepare<[string, string, string]>(
+      'INSERT INTO extension_state (room, extension, state) VALUES (?, ?, ?) ON CONFLICT (room, extension) DO UPDATE SET state = excluded.state'
+    ),
+    dropExtensionState: db.prepare<[string, string]>('DELETE FROM extension_state WHERE room = ? AND extension = ?'),
     clientOwners: db.prepare<[string], { client: number; owner: string }>(
       'SELECT client_id AS client, owner FROM client_owners WHERE room = ?'
     ),
@@ -377,6 +390,15 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     for (const id of ids) stmt.touchPerson.run(at, id);
   });
 
+  const withExtensionState = db.transaction(<T>(room: string, extension: string, fn: (state: string | null) => StateChange<T>): T => {
+    const before = stmt.extensionState.get(room, extension) ?? null;
+    const { state, result } = fn(before);
+    checkStateSize(state);
+    if (state === null) {
+      if (before !== null) stmt.dropExtensionState.run(room, extension);
+    } else if (state !== before) stmt.putExtensionState.run(room, extension, state);
+    return result;
+  });
   const checkpoint = db.transaction((room: string, data: Uint8Array, uptoId: number, createdAt: number) => {
     if (isEmptyUpdate(data) && stmt.hasContent.get({ room })) {
       throw new StoreError('emptyOverNonEmpty', `refusing an empty checkpoint over room ${room}`);
@@ -468,6 +490,8 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
       guard.run('listAudit', () => stmt.auditOf.all(plan, limit).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))),
     clientOwners: (room) => guard.run('clientOwners', () => new Map(stmt.clientOwners.all(room).map((r) => [r.client, r.owner]))),
     claimClients: (room, owner, clients) => guard.run('claimClients', () => claimClients(room, owner, clients)),
+    // IMMEDIATE takes the write lock before the read, so another process on the file waits.
+    withExtensionState: (room, extension, fn) => guard.run('withExtensionState', () => withExtensionState.immediate(room, extension, fn) as ReturnType<typeof fn>['result']),
 
     async close() {
       if (guard.close()) db.close();

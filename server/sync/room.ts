@@ -71,6 +71,8 @@ export type RoomHooks = {
   privateMessage(room: Room, peer: Peer, extension: string, payload: unknown): void;
   /** A peer left (extensions may forget it). */
   peerLeft(room: Room, peer: Peer): void;
+  /** Awareness changes of this server's own peers, flushed: for other servers (issue 12). */
+  awarenessOut?(room: Room, update: Uint8Array): void;
   /** A timer or callback of this room threw: log, count, and unload this room alone. */
   failed(room: Room, kind: string, err: unknown): void;
   /**
@@ -118,6 +120,8 @@ export class Room {
   private fullStateFrame: Uint8Array | null = null;
   private stateVectorFrame: Uint8Array | null = null;
   private awarenessDirty = new Set<number>();
+  /** The dirty ids whose change came from this server's peers (not from the bus): relayed out. */
+  private awarenessOwnDirty = new Set<number>();
   private awarenessTimer: NodeJS.Timeout | null = null;
   /** Approximate encoded size of the doc: exact after load and compaction, plus updates since. */
   sizeBytes = 0;
@@ -509,13 +513,16 @@ export class Room {
 
   private onAwarenessUpdate(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     const peer = this.peerOf(origin);
+    const own = origin !== FROM_BUS;
     for (const id of [...change.added, ...change.updated]) {
       peer?.awarenessIds.add(id);
       this.awarenessDirty.add(id);
+      if (own) this.awarenessOwnDirty.add(id);
     }
     for (const id of change.removed) {
       peer?.awarenessIds.delete(id);
       this.awarenessDirty.add(id);
+      if (own) this.awarenessOwnDirty.add(id);
     }
     // Coalesce: every cursor moving at once costs one frame per peer per flush, not one per change.
     this.awarenessTimer ??= setTimeout(() => this.guard('awarenessFlush', () => this.flushAwareness()), this.limits.awarenessFlushMs);
@@ -527,6 +534,16 @@ export class Room {
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessDirty]));
     this.awarenessDirty.clear();
     for (const peer of this.peers) peer.send(frame);
+    if (this.awarenessOwnDirty.size > 0) {
+      const own = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessOwnDirty]);
+      this.awarenessOwnDirty.clear();
+      this.hooks.awarenessOut?.(this, own);
+    }
+  }
+
+  /** Another server's peers' awareness (already checked there): shown to this server's peers. */
+  applyAwarenessFromBus(update: Uint8Array): void {
+    if (!this.destroyed) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_BUS);
   }
 
   /** The one boundary of this room's own callbacks: a throw unloads this room, never the process. */

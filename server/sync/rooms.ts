@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.ts';
 import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
 import type { AccessStore } from '../persistence/access-store.ts';
+import type { ExtensionStateStore } from '../persistence/extension-state.ts';
 import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
@@ -34,6 +35,8 @@ export type RoomsOptions = {
   /** This server's id on the bus. */
   serverId?: string;
   extensions?: readonly RoomExtension[];
+  /** Where extensions keep shared state (normally the store itself); this process's memory when absent. */
+  extensionStates?: ExtensionStateStore;
   /** How long failing commits are held before the rooms are unloaded (STORE_HOLD_MS). */
   storeHoldMs?: number;
   now?: () => number;
@@ -86,7 +89,7 @@ export class Rooms {
       opts.storeHoldMs
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
-    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn));
+    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn), opts.extensionStates);
     opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.rejoinBus(room))));
   }
 
@@ -222,6 +225,7 @@ export class Rooms {
       droppedWrite: () => this.opts.metrics.droppedWrites.inc(),
       privateMessage: (r, peer, ext, payload) => this.extensions.message(r, peer, ext, payload),
       peerLeft: (r, peer) => this.extensions.left(r, peer),
+      awarenessOut: (r, update) => this.publishAwareness(r, update),
       failed: (r, kind, err) => this.failed(r, kind, err),
       ...(claims ? { claim: (r: Room, owner: string, clients: readonly number[]) => claims.call(this.opts.store, r.name, owner, clients) } : {})
     });
@@ -429,9 +433,17 @@ export class Rooms {
   }
 
   /** An update another server committed: apply it (not stored again) and repair on a gap. */
+  /** Presence of this server's peers for the other servers: no sequence (seq 0), never a gap. */
+  private publishAwareness(room: Room, awareness: Uint8Array): void {
+    if (!this.busState.has(room) || !this.opts.bus) return;
+    void this.opts.bus.publish(room.name, { server: this.serverId, seq: 0, update: EMPTY_UPDATE, awareness });
+  }
+
   private fromBus(room: Room, message: BusMessage): void {
     const state = this.busState.get(room);
     if (!state || room.destroyed) return;
+    if (message.awareness) room.applyAwarenessFromBus(message.awareness);
+    if (message.seq === 0) return; // awareness only
     const last = state.lastSeq.get(message.server);
     state.lastSeq.set(message.server, message.seq);
     if (message.owners) room.clientOwners.learn(message.owners);

@@ -8,7 +8,7 @@
  * what people estimated with what was agreed and with what the work took.
  *
  * The privacy rule lives in the shapes: while a round is `voting` the document holds only WHO voted
- * (`voters`, `names`); the values stay in the server's memory until the reveal writes them all at
+ * (`voters`, `names`); the values stay in the server's extension state (the store, never the document) until the reveal writes them all at
  * once into `votes`. Readers therefore never return votes for a round that is still voting.
  */
 import * as Y from 'yjs';

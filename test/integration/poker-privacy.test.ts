@@ -1,7 +1,7 @@
 /**
  * Planning poker's privacy rule against the real server: a vote is not readable by anyone else
  * before the reveal — not in the shared document, not in awareness, not in any frame another client
- * receives, and not in what the server stores.
+ * receives, and not in the document log the server stores (held votes sit in its extension state, which no client reads).
  *
  * A facilitator and a voter speak the app's protocol (stock WebsocketProvider with ack=1, private
  * messages type 101). A third client, the observer, is a raw `ws` socket joined as an editor, also
@@ -270,12 +270,30 @@ describe('poker privacy on the real server', () => {
     expect(await ask(fay, { type: 'open', cardId })).toMatchObject({ type: 'opened', round: 2 });
   });
 
-  it('votes lost with a server restart before the reveal: the round says it expired', async () => {
+  it('a server restart before the reveal keeps the round: the votes are in the store, not its memory', async () => {
     const { room, fay, cardId } = await planWithCard();
     const vera = join(room, 'editor', 'Vera');
     await waitForSync(vera);
     await ask(fay, { type: 'open', cardId });
     await ask(vera, { type: 'vote', cardId, round: 1, value: 5 });
+    const dropped = nextClose(vera);
+    await server.restart();
+    await dropped;
+    await waitFor(() => vera.provider.wsconnected && vera.provider.synced, 'vera reconnected', 15_000);
+    await waitFor(() => fay.provider.wsconnected && fay.provider.synced, 'fay reconnected', 15_000);
+    expect(await ask(vera, { type: 'mine', cardId })).toMatchObject({ type: 'mine', round: 1, value: 5, expired: false });
+    expect(await ask(fay, { type: 'reveal', cardId, round: 1 })).toMatchObject({ type: 'revealed', round: 1 });
+    await waitFor(() => readRound(vera.doc, cardId)?.state === 'revealed', 'vera sees the reveal');
+    expect(readRound(vera.doc, cardId)?.votes).toEqual({ 'u-vera': 5 });
+  });
+
+  it('votes the store no longer holds (a memory store restarted, a failed write): the round says it expired', async () => {
+    const { room, fay, cardId } = await planWithCard();
+    const vera = join(room, 'editor', 'Vera');
+    await waitForSync(vera);
+    await ask(fay, { type: 'open', cardId });
+    await ask(vera, { type: 'vote', cardId, round: 1, value: 5 });
+    await server.server.store.withExtensionState(room, 'poker', () => ({ state: null, result: null }));
     const dropped = nextClose(vera);
     await server.restart();
     await dropped;
