@@ -8,7 +8,7 @@ import adapter from '@sveltejs/adapter-static';
 export default {
   kit: {
     adapter: adapter({ pages: 'build/client', assets: 'build/client', fallback: 'index.html', strict: false }),
-    files: { src: 'client/src', assets: 'client/static' },
+    files: { src: 'client/src', assets: 'client/static', serviceWorker: 'client/src/service-worker' },
     alias: { $shared: 'shared' }
   }
 };

@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 // app template and would refuse to run from the test projects.
 export default defineConfig({
   plugins: [sveltekit()],
+  // The plugin timing block says how long Svelte compiles (most of any build): noise for a reader.
+  build: { rolldownOptions: { checks: { bundlerTimings: false } } },
   server: {
     proxy: {
       '/sync': { target: 'ws://127.0.0.1:3000', ws: true },

@@ -1,8 +1,6 @@
 /** HTTP routes: health, Prometheus metrics, the plan API, and the built client (SPA fallback). */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Hono } from 'hono';
-import { serveStatic } from '@hono/node-server/serve-static';
+import { clientFiles } from './client-files.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { isValidRoom, jsonBounds, LIMITS, scopeCovers } from '../../shared/protocol.ts';
 import { JsonBoundsError, parseBoundedJson } from '../../shared/bounded-json.ts';
@@ -182,12 +180,16 @@ export function createApp(deps: AppDeps): Hono {
     throw new HttpError(404, 'notFound', 'no such API route');
   });
 
-  // The built client: assets by path, every other GET answered by the SPA shell.
-  const index = path.join(deps.clientDir, 'index.html');
-  if (fs.existsSync(deps.clientDir)) app.use('/*', serveStatic({ root: path.relative(process.cwd(), deps.clientDir) || '.' }));
-  app.get('*', (c) => {
-    if (!fs.existsSync(index)) return c.text('Plenary client is not built: run `npm run build`.', 503);
-    return c.html(fs.readFileSync(index, 'utf8'));
+  // The built client: assets by path, every other GET answered by the SPA shell; compressed and
+  // with cache headers (http/client-files.ts).
+  const files = clientFiles(deps.clientDir);
+  app.get('*', async (c) => {
+    const asset = await files.serve(c, c.req.path);
+    if (asset) return asset;
+    // A missing build file is a 404, never the HTML shell (a stale chunk must fail as a script).
+    if (c.req.path.startsWith('/_app/')) return c.text('not found', 404);
+    const shell = await files.serve(c, '/index.html');
+    return shell ?? c.text('Plenary client is not built: run `npm run build`.', 503);
   });
   return app;
 }

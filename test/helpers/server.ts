@@ -55,6 +55,8 @@ export type ServerOptions = {
   env?: Record<string, string>; dataDir?: string; port?: number; seed?: boolean; extensions?: readonly RoomExtension[]; bus?: FanoutBus;
   /** The server's clock (receive times, checkpoints, history); real time when absent. */
   now?: () => number;
+  /** The built client to serve (default: build/client). */
+  clientDir?: string;
 };
 
 export function tokenFor(secret: string) {
@@ -67,7 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const port = options.port ?? (await freePort());
   const env = { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ROOM_IDLE_MS: '500', ...options.env };
   const log = createLogger(env.LOG_LEVEL);
-  const boot = () => startPlenary(readConfig(env), { log, extensions: options.extensions, bus: options.bus, now: options.now });
+  const boot = () => startPlenary(readConfig(env), { log, extensions: options.extensions, bus: options.bus, now: options.now, clientDir: options.clientDir });
   let server = await boot();
   if (options.seed) {
     const { seedDemo } = await import('../../server/seed/seed.ts');

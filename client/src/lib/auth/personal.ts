@@ -15,6 +15,8 @@ export type PersonalSession = {
   exp: number;
   /** The plan's name when the session was made, for the landing page. */
   planName: string;
+  /** When this browser last opened the plan (ms since the epoch), for the landing page. */
+  openedAt?: number;
 };
 
 const PREFIX = 'plenary:person:';
@@ -36,7 +38,8 @@ function read(plan: string, raw: string | null, now: number): PersonalSession | 
       token: d.token,
       person: { id: p.id, name: p.name, role: p.role, memberId: typeof p.memberId === 'string' ? p.memberId : null },
       exp: seconds(d.exp),
-      planName: typeof d.planName === 'string' && d.planName ? d.planName : plan
+      planName: typeof d.planName === 'string' && d.planName ? d.planName : plan,
+      ...(typeof d.openedAt === 'number' && Number.isFinite(d.openedAt) ? { openedAt: d.openedAt } : {})
     };
   } catch {
     return null;
@@ -73,6 +76,12 @@ export function updateStoredRole(plan: string, role: PersonRef['role']): void {
   if (s && s.person.role !== role) storePersonalSession(plan, { ...s, person: { ...s.person, role } });
 }
 
+/** Notes that the plan was opened now with its stored session (the landing page's "last opened"). */
+export function markPlanOpened(plan: string, now = Date.now()): void {
+  const s = personalSession(plan, now);
+  if (s) storePersonalSession(plan, { ...s, openedAt: now });
+}
+
 /** Every plan this browser holds a live personal session for, by plan name. */
 export function personalSessions(now = Date.now()): { plan: string; session: PersonalSession }[] {
   const found: { plan: string; session: PersonalSession }[] = [];
@@ -87,5 +96,6 @@ export function personalSessions(now = Date.now()): { plan: string; session: Per
   } catch {
     return [];
   }
-  return found.sort((a, b) => a.session.planName.localeCompare(b.session.planName));
+  // The plan opened last comes first; never-opened ones after, by name.
+  return found.sort((a, b) => (b.session.openedAt ?? 0) - (a.session.openedAt ?? 0) || a.session.planName.localeCompare(b.session.planName));
 }
