@@ -32,11 +32,15 @@ export function personCapacity(person: ResourcePerson, planDays: readonly Weekda
   const out = new Float64Array(h.days);
   const works = workDays(person, planDays);
   const off = leaveDays(person, h);
+  let monday = -1;
+  let share = person.allocation;
   for (let i = 0; i < h.days; i++) {
     const d = h.origin + i;
+    const m = mondayOf(d);
+    // Looked up once a week: formatting a date per day would dominate the row's cost.
+    if (m !== monday) share = person.weeks[isoOf((monday = m))] ?? person.allocation;
     if (!works.has(weekdayOf(d)) || off.has(d)) continue;
-    const week = person.weeks[isoOf(mondayOf(d))];
-    out[i] = (person.hoursPerDay * (week ?? person.allocation)) / 100;
+    out[i] = (person.hoursPerDay * share) / 100;
   }
   return out;
 }

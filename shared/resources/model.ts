@@ -39,6 +39,8 @@ export class ResourceModel {
   private readonly byMilestone = new Map<string, Set<string>>();
   private readonly milestoneStarts = new Map<string, string>();
   private readonly rowCache = new Map<string, ResourceRow>();
+  /** Daily capacity per resource: changes only when the person or pool does, not with bookings. */
+  private readonly capacityCache = new Map<string, Float64Array>();
   private readonly dirty = new Set<string>();
 
   constructor(settings: ModelSettings) {
@@ -63,6 +65,7 @@ export class ResourceModel {
 
   private touch(id: string, fn: () => void): void {
     fn();
+    this.capacityCache.delete(id);
     this.dirty.add(id);
   }
 
@@ -165,7 +168,9 @@ export class ResourceModel {
       // A person's booking in units, or a pool's in percent, is a mistake: counted as the kind it is on.
       addDemand(demand, pool ? { ...b, unit: 'units' } : b.unit === 'units' ? { ...b, unit: 'percent' } : b, this.span(b), h, ctx);
     }
-    const weeks = person ? personWeeks(personCapacity(person, this.planDays, h), demand, h) : poolWeeks(poolCapacity(pool!, h), demand, h);
+    let capacity = this.capacityCache.get(id);
+    if (!capacity) this.capacityCache.set(id, (capacity = person ? personCapacity(person, this.planDays, h) : poolCapacity(pool!, h)));
+    const weeks = person ? personWeeks(capacity, demand, h) : poolWeeks(capacity, demand, h);
     return { id, kind: person ? 'person' : 'pool', ...weeks };
   }
 }
