@@ -43,6 +43,12 @@ export const PLAN_ROOT = {
   milestones: 'milestones',
   /** Y.Map<dependencyId, Y.Map> — Dependency fields (finish-to-start with lag). */
   dependencies: 'dependencies',
+  /** Y.Map<memberId, Y.Map> — ResourcePerson fields (resource plan, issue 15); `weeks` Y.Map<weekStart, %>, `leave` Y.Map<leaveId, LeaveRange>. */
+  resourcePeople: 'resourcePeople',
+  /** Y.Map<poolId, Y.Map> — Pool fields; `changes` Y.Map<changeId, CapacityChange> (deliveries, decommissioning, maintenance). */
+  pools: 'pools',
+  /** Y.Map<bookingId, Y.Map> — Booking fields: demand on a person or a pool over a date range. */
+  bookings: 'bookings',
   /**
    * Y.Map<string, JSON> — stage-gate configuration, flat keys (StageConfig; see GATE_KEYS below):
    * `<stage>/name` string, `<stage>/enabled` boolean, `<stage>/criterion/<criterionId>` a
@@ -415,3 +421,79 @@ export const DEFAULT_STATUSES: Omit<Status, 'rank'>[] = [
 ];
 
 export const DEFAULT_WORKING_DAYS: Weekday[] = [1, 2, 3, 4, 5];
+
+/**
+ * The resource plan (issue 15), additive: documents without these roots read as "no resources".
+ * Rules that read these records: shared/resources/ and its rulebook shared/RESOURCES.md.
+ *
+ * Nested Y.Maps (per-week allocation, leave, capacity changes) rather than arrays in one field, so
+ * two people adding leave or a delivery at once both keep theirs.
+ */
+export type LeaveRange = { id: string; start: string; end: string; note: string };
+
+/** A plan member as a resource; `id` is the member's id (name and time zone come from Member). */
+export type ResourcePerson = {
+  id: string;
+  skills: string[];
+  team: string;
+  /** Share of a full-time week given to the programme, 0..100 (part-time: 50, 80). */
+  allocation: number;
+  /** Length of a full working day in hours. */
+  hoursPerDay: number;
+  /** ISO Monday of a week → allocation % for that week (overrides `allocation`). */
+  weeks: Record<string, number>;
+  leave: LeaveRange[];
+  /** The days this person works; null: the plan's working days. */
+  workingDays: Weekday[] | null;
+};
+
+export const POOL_KINDS = ['gpu-node', 'cpu-node', 'storage-tb', 'network-port', 'rack-power-kw', 'lab-time', 'other'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
+
+export const CAPACITY_CHANGE_KINDS = ['delivery', 'decommission', 'maintenance'] as const;
+export type CapacityChangeKind = (typeof CAPACITY_CHANGE_KINDS)[number];
+
+/**
+ * A dated change of a pool's capacity: a delivery adds `units` from `date` on, a decommissioning
+ * removes them from `date` on, a maintenance window takes them out from `date` to `end` inclusive.
+ */
+export type CapacityChange = { id: string; kind: CapacityChangeKind; date: string; end: string | null; units: number; note: string };
+
+export type Pool = {
+  id: string;
+  name: string;
+  kind: PoolKind;
+  /** What one unit is, e.g. 'nodes', 'TB', 'ports', 'kW'. */
+  unit: string;
+  /** Units in service before any change. */
+  capacity: number;
+  changes: CapacityChange[];
+  rank: string;
+};
+
+export const BOOKING_SOURCES = ['workstream', 'milestone', 'card'] as const;
+export type BookingSource = (typeof BOOKING_SOURCES)[number];
+export type BookingUnit = 'percent' | 'hours' | 'units';
+
+/**
+ * Demand on one resource. People are booked in `percent` of their working day or in `hours` over
+ * the range; pools in `units`. A booking that `follows` a milestone moves with it: its dates are
+ * stored together with the milestone's start when they were set (`anchor`), and readers shift them
+ * by how far the milestone has moved since (shared/resources/dates.ts), so a timeline shift moves
+ * every booking behind it without anyone rewriting them, and concurrent edits cannot half-move one.
+ */
+export type Booking = {
+  id: string;
+  resource: string;
+  resourceKind: 'person' | 'pool';
+  source: BookingSource;
+  sourceId: string | null;
+  title: string;
+  /** ISO dates, inclusive, in the plan's time zone. */
+  start: string;
+  end: string;
+  amount: number;
+  unit: BookingUnit;
+  follows: string | null;
+  anchor: string | null;
+};
