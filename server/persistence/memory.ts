@@ -6,6 +6,7 @@
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
+import { memoryApiKeys } from './api-key-memory.ts';
 import {
   isEmptyUpdate,
   StoreError,
@@ -48,6 +49,7 @@ export function createMemoryStore(): PlenaryStore {
   let nextAuditId = 1;
   const versions: Version[] = [];
   let nextVersionId = 1;
+  const { clearApiKeys, ...apiKeys } = memoryApiKeys(guard);
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -64,6 +66,7 @@ export function createMemoryStore(): PlenaryStore {
   });
 
   return {
+    ...apiKeys,
     name: 'memory',
 
     load: (room) =>
@@ -321,6 +324,7 @@ export function createMemoryStore(): PlenaryStore {
       sessions.clear();
       owners.clear();
       versions.length = 0;
+      clearApiKeys();
     }
   };
 }

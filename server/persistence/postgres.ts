@@ -9,6 +9,7 @@
  */
 import postgres from 'postgres';
 import { StoreGuard, toStoreError } from './guard.ts';
+import { postgresApiKeys, postgresApiKeyStore } from './api-key-postgres.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import type { Role } from '../../shared/protocol.ts';
@@ -213,7 +214,9 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       created_by text not null,
       created_at bigint not null
     );
-    create index versions_room_at on ${s}.versions (room, at);`
+    create index versions_room_at on ${s}.versions (room, at);`,
+  // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
+  postgresApiKeys
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -286,6 +289,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     });
 
   return {
+    ...postgresApiKeyStore(sql, schema, guard),
     name: 'postgres',
 
     load: (room) => guard.run('load', () => loadRoom(room, true)),
