@@ -55,7 +55,7 @@ export type Person = {
 
 export type Session = { id: string; personId: string; plan: string; createdAt: number; expiresAt: number; revokedAt: number | null };
 
-export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut';
+export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut' | 'apiKeyCreated' | 'apiKeyRevoked';
 
 export type AuditEntry = {
   id: number;
