@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { loadSecret } from './auth/secret.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { ApiKeys } from './api/keys.ts';
 import { handleUpgrade } from './http/upgrade.ts';
 import { healthCheck } from './http/health.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -81,12 +82,15 @@ export async function startPlenary(
   };
   sync.onSocketsChanged = () => online.changed();
   await liveAccess(people, sync.connections, log, bus, serverId, online);
+  const apiKeys = new ApiKeys(store, options.now);
+  await apiKeys.wire(bus, serverId, (err) => log.warn({ err }, 'API key notice not published'));
   const oidc = config.oidc ? new OidcClient(config.oidc) : null;
   const stats = () => ({ rooms: rooms.size, sockets: sync.connections.size });
   const health = healthCheck({ store, bus, metrics, stats, timeoutMs: config.storeTimeoutMs });
   const app = createApp({
     secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
-    admitsAddress: (address) => sync.admitsAddress(address), stats, health, oidc, publicUrl: config.publicUrl, log, now: options.now
+    admitsAddress: (address) => sync.admitsAddress(address), stats, health, oidc, publicUrl: config.publicUrl, log, now: options.now,
+    apiKeys
   });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.

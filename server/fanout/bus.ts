@@ -39,6 +39,8 @@ export type AccessMessage = {
   online?: string[];
   /** Sessions signed out (POST /api/session/sign-out): forget them, close their sockets. */
   sessions?: string[];
+  /** API keys revoked (issue 16): forget them at once. */
+  apiKeys?: string[];
 };
 
 /** The bus's connection state, reported on every change (metrics, /healthz). */

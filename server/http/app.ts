@@ -22,6 +22,9 @@ import { errorResponse, HttpError } from './errors.ts';
 import type { Health } from './health.ts';
 import { planMetrics, readMetricsQuery } from './metrics-api.ts';
 import type * as Y from 'yjs';
+import { ApiKeys } from '../api/keys.ts';
+import { mountKeyApi } from '../api/key-api.ts';
+import { mountRestApi } from '../api/routes.ts';
 import type { IncomingMessage } from 'node:http';
 
 export type AppDeps = {
@@ -49,6 +52,8 @@ export type AppDeps = {
   admitsAddress?: (address: string) => boolean;
   /** The server's clock (injected in tests, like the rooms'). */
   now?: () => number;
+  /** API keys for the REST API (issue 16); absent = resolved without a bus. */
+  apiKeys?: ApiKeys;
 };
 
 /** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */
@@ -175,6 +180,11 @@ export function createApp(deps: AppDeps): Hono {
     if (!report) throw new HttpError(404, 'unknownRoom', `no plan called ${room}`);
     return c.json(report, 200, { 'cache-control': 'no-store' });
   });
+
+  // REST API and API keys (issue 16): server/api/.
+  const apiKeys = deps.apiKeys ?? new ApiKeys(store, deps.now);
+  mountKeyApi(app, { ...deps, apiKeys, limit: limitBody(BODY_LIMITS.small), body });
+  mountRestApi(app, { ...deps, apiKeys, limit: limitBody(BODY_LIMITS.small), body });
 
   app.all('/api/*', () => {
     throw new HttpError(404, 'notFound', 'no such API route');

@@ -10,6 +10,7 @@
 import type { ExtensionStateStore } from './extension-state.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { DocStore } from './store.ts';
+import type { ApiKeyStore } from './api-key-store.ts';
 
 export type Invitation = {
   id: string;
@@ -55,7 +56,7 @@ export type Person = {
 
 export type Session = { id: string; personId: string; plan: string; createdAt: number; expiresAt: number; revokedAt: number | null };
 
-export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut';
+export type AuditAction = 'invitationCreated' | 'invitationRevoked' | 'joined' | 'signedIn' | 'roleChanged' | 'revoked' | 'nameChanged' | 'signedOut' | 'apiKeyCreated' | 'apiKeyRevoked';
 
 export type AuditEntry = {
   id: number;
@@ -131,8 +132,8 @@ export interface AccessStore {
 /** Rows that fit the registry: checked by every backend before writing, like NOT NULL would. */
 export const AUDIT_LIMIT_MAX = 1000;
 
-/** What every backend is: the document store, the access registry and extension state in one object. */
-export type PlenaryStore = DocStore & AccessStore & ExtensionStateStore;
+/** What every backend is: the document store, the access registry, extension state and API keys in one object. */
+export type PlenaryStore = DocStore & AccessStore & ExtensionStateStore & ApiKeyStore;
 
 /** Whether an invitation can be used now: the one rule every backend applies inside its transaction. */
 export function useRefusal(inv: Invitation | null, now: number): UseRefusal | null {

@@ -7,6 +7,7 @@ import { checkStateSize } from './extension-state.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
+import { memoryApiKeys } from './api-key-memory.ts';
 import {
   isEmptyUpdate,
   StoreError,
@@ -50,6 +51,7 @@ export function createMemoryStore(): PlenaryStore {
   const versions: Version[] = [];
   let nextVersionId = 1;
   const extensionStates = new Map<string, string>();
+  const { clearApiKeys, ...apiKeys } = memoryApiKeys(guard);
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -66,6 +68,7 @@ export function createMemoryStore(): PlenaryStore {
   });
 
   return {
+    ...apiKeys,
     name: 'memory',
 
     load: (room) =>
@@ -339,6 +342,7 @@ export function createMemoryStore(): PlenaryStore {
       owners.clear();
       versions.length = 0;
       extensionStates.clear();
+      clearApiKeys();
     }
   };
 }

@@ -10,6 +10,7 @@
 import postgres from 'postgres';
 import { checkStateSize } from './extension-state.ts';
 import { StoreGuard, toStoreError } from './guard.ts';
+import { postgresApiKeys, postgresApiKeyStore } from './api-key-postgres.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import type { Role } from '../../shared/protocol.ts';
@@ -230,7 +231,9 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       extension text not null,
       state text not null,
       primary key (room, extension)
-    );`
+    );`,
+  // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
+  postgresApiKeys
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -304,6 +307,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     });
 
   return {
+    ...postgresApiKeyStore(sql, schema, guard),
     name: 'postgres',
 
     load: (room) => guard.run('load', () => loadRoom(room, true)),

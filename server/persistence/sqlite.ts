@@ -15,6 +15,7 @@ export type Durability = 'process' | 'power';
 import { checkStateSize, type StateChange } from './extension-state.ts';
 import Database from 'better-sqlite3';
 import { StoreGuard, toStoreError } from './guard.ts';
+import { SQLITE_API_KEYS, sqliteApiKeys } from './api-key-sqlite.ts';
 import { planPrune, type CheckpointMeta } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import {
@@ -142,7 +143,9 @@ const MIGRATIONS: readonly string[] = [
      extension TEXT NOT NULL,
      state TEXT NOT NULL,
      PRIMARY KEY (room, extension)
-   ) STRICT;`
+   ) STRICT;`,
+  // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
+  SQLITE_API_KEYS
 ];
 
 /** Runs pending steps under a write lock, so two processes opening a new file cannot both migrate. */
@@ -425,6 +428,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
   });
 
   return {
+    ...sqliteApiKeys(db, guard),
     name: 'sqlite',
     load: (room) => guard.run('load', () => load(room)),
     loadHistory: (room) => guard.run('loadHistory', () => loadHistory(room)),

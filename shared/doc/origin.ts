@@ -4,7 +4,8 @@
  * undo changes, and an UndoManager can track exactly one user's edits (it compares origins by
  * identity, hence one Origin object per editor).
  */
-export type OriginKind = 'user' | 'server' | 'import' | 'undo' | 'seed';
+/** 'api': a REST API call, made with an API key (the actor is the key's id). */
+export type OriginKind = 'user' | 'server' | 'import' | 'undo' | 'seed' | 'api';
 
 export class Origin {
   constructor(readonly kind: OriginKind, readonly actor: string) {}
