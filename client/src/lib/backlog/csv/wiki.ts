@@ -25,7 +25,10 @@ const INLINE = /\{\{(.+?)\}\}|\[([^\]|]*)\|([^\]]+)\]|\[((?:https?:\/\/|mailto:)
 export function inlineRuns(line: string, base = 0): RichRun[] {
   const runs: RichRun[] = [];
   const push = (text: string, format: number, url?: string) => {
-    if (text) runs.push(url ? { text, format, url } : { text, format });
+    if (!text) return;
+    const prev = runs.at(-1);
+    if (!url && prev && !prev.url && prev.format === format) prev.text += text; // one run per format
+    else runs.push(url ? { text, format, url } : { text, format });
   };
   let last = 0;
   for (const m of line.matchAll(INLINE)) {
