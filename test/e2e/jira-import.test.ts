@@ -49,11 +49,26 @@ test('[J7, J8, J11] the 75-row export imports 72 cards and 3 epics, with descrip
   await page.goto(`${server.url}/p/${room}?view=backlog&token=${encodeURIComponent(server.token(room, 'editor', 'Ana'))}`);
   await waitForConnection(page, 'connected');
   await page.getByRole('button', { name: 'Import Jira CSV…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import a Jira CSV' });
+  const summary = dialog.locator('[data-import-summary]');
+
+  // [J10] The spreadsheet re-save: month-first detected and offered; day-first refuses rows.
+  const resaved = fs.readFileSync(new URL('../unit/fixtures/jira-cloud-resaved.csv', import.meta.url));
+  await page.locator('#import-file').setInputFiles({ name: 'jira-cloud-resaved.csv', mimeType: 'text/csv', buffer: resaved });
+  await summary.waitFor();
+  expect(await dialog.locator('[data-import-date-order]').textContent()).toContain('Detected from the file');
+  expect(await dialog.getByLabel('Dates like 9/8/2021 read as').inputValue()).toBe('mdy');
+  expect(await summary.textContent()).toMatch(/^72 rows ready, 3 epics, \d+ warnings\.$/);
+  await dialog.getByLabel('Dates like 9/8/2021 read as').selectOption('dmy');
+  await page.waitForFunction(() => /with problems/.test(document.querySelector('[data-import-summary]')?.textContent ?? ''));
+  expect(await dialog.locator('[data-import-date-order]').textContent()).toContain('you chose otherwise');
+  await dialog.locator('[data-import-date-order]').scrollIntoViewIfNeeded();
+  await screenshot(page, 'backlog-import-jira-date-order');
+
   const csv = fs.readFileSync(new URL('../unit/fixtures/jira-cloud-export.csv', import.meta.url));
   await page.locator('#import-file').setInputFiles({ name: 'jira-cloud-export.csv', mimeType: 'text/csv', buffer: csv });
-  const dialog = page.getByRole('dialog', { name: 'Import a Jira CSV' });
-  await dialog.locator('[data-import-summary]').waitFor();
-  expect(await dialog.locator('[data-import-summary]').textContent()).toMatch(/^72 rows ready, 3 epics/);
+  await page.waitForFunction(() => !document.querySelector('[data-import-date-order]'));
+  expect(await summary.textContent()).toMatch(/^72 rows ready, 3 epics, \d+ warnings\.$/);
   expect(await dialog.locator('[data-import-unmapped]').textContent()).toContain('Reporter, Updated');
   await screenshot(page, 'backlog-import-jira-full');
   await dialog.getByRole('button', { name: 'Import 72 cards and 3 epics' }).click();
