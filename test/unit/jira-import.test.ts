@@ -79,6 +79,7 @@ describe('a Jira Cloud export with the full header', () => {
     expect(byId.get('SHOP-5')!.epic).toBe('SHOP-3'); // Epic Link
     expect(byId.get('SHOP-4')!.epic).toBe('SHOP-2'); // Parent 10001 = SHOP-2's Issue id
     expect(v.good.every((g) => g.card.epic !== null)).toBe(true);
+    expect(v.warnings.filter((w) => w.message.startsWith('epic SHOP-')).map((w) => w.line)).toEqual([2, 3, 7]); // the second epic spans lines 3–6
   });
 
   it('[J8] due dates, priority and descriptions are imported', () => {

@@ -22,7 +22,8 @@
  *      id), not a card. A card's Custom field (Epic Link), else its Parent, names its epic by issue
  *      key or Issue id: an epic of the file, or an epic of the plan with that id or name. A parent
  *      that is not an epic (a sub-task's story), or that nobody knows, is a warning; the card is
- *      imported without an epic.
+ *      imported without an epic. An epic has only a name: its other cells are not imported, and a
+ *      non-empty description says so in a warning.
  * [J8] Description (Jira wiki markup or plain text, wiki.ts) becomes the card's rich-text
  *      description; Due date its due date (a day in the plan's zone); Priority a label
  *      "priority:<name>" (cards have no priority field).
@@ -373,6 +374,9 @@ function fileEpics(sheet: Sheet, mapping: Mapping, ctx: ImportContext, out: Vali
     }
     taken.add(id);
     out.epics.push({ id, name: name.slice(0, 120) });
+    if (mapping.description !== null && cell(row, mapping.description)) {
+      out.warnings.push({ line: row.line, message: `epic ${key}: its description is not imported (a plan epic has a name only)` });
+    }
     byRef.set(key, id);
     if (issueId) byRef.set(issueId, id);
   }
