@@ -11,6 +11,8 @@ import { PLAN_ROOT, type Card, type Comment, type EstimateChange, type SprintCha
 import { appendLog, defineCollection, plainText, readLog, writeFields, type ItemMap } from './collection.ts';
 import { isoDate, num, numOrNull, str, strArray, strOrNull } from './fields.ts';
 import { Origin, type Editor } from './origin.ts';
+import { writeRichText, type RichBlock } from './rich-text.ts';
+import { epics } from './sprints.ts';
 
 const readStatusChange = (e: Record<string, unknown>): StatusChange | null =>
   typeof e.to === 'string'
@@ -206,11 +208,24 @@ export type ImportedCard = {
   /** When it was resolved: history gets an entry from `openStatus` into `status` at that time. */
   resolvedAt: number | null;
   openStatus?: string;
+  /** The description's blocks (rich text), written into its XmlText. */
+  description?: readonly RichBlock[];
 };
+
+/** An epic an import creates (a Jira Epic row), in the same transaction as its cards. */
+export type ImportedEpic = { id: string; name: string };
 
 export type ImportResult = { ok: true; ids: string[] } | { ok: false; index: number; reason: string };
 
-function checkImported(doc: Y.Doc, rows: readonly ImportedCard[]): { index: number; reason: string } | null {
+function checkImported(doc: Y.Doc, rows: readonly ImportedCard[], newEpics: readonly ImportedEpic[]): { index: number; reason: string } | null {
+  const epicIds = new Set<string>();
+  for (const e of newEpics) {
+    const fail = (reason: string) => ({ index: -1, reason });
+    if (!isId(e.id)) return fail(`bad epic id ${JSON.stringify(e.id)}`);
+    if (epicIds.has(e.id) || epics.item(doc, e.id)) return fail(`an epic ${e.id} already exists`);
+    if (typeof e.name !== 'string' || !e.name.trim()) return fail('an epic without a name');
+    epicIds.add(e.id);
+  }
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
@@ -220,6 +235,7 @@ function checkImported(doc: Y.Doc, rows: readonly ImportedCard[]): { index: numb
     if (r.points !== null && !(Number.isFinite(r.points) && r.points >= 0 && r.points <= 1e4)) return fail('points out of range');
     if (!Number.isFinite(r.createdAt) || r.createdAt < 0) return fail('bad created time');
     if (r.resolvedAt !== null && !Number.isFinite(r.resolvedAt)) return fail('bad resolved time');
+    if (r.epic !== null && !epicIds.has(r.epic) && !epics.item(doc, r.epic)) return fail(`epic ${r.epic} does not exist`);
     if (r.id !== undefined) {
       if (!isId(r.id)) return fail(`bad id ${JSON.stringify(r.id)}`);
       if (seen.has(r.id)) return fail(`duplicate id ${r.id}`);
@@ -233,17 +249,23 @@ function checkImported(doc: Y.Doc, rows: readonly ImportedCard[]): { index: numb
 /**
  * Imports validated rows as new cards in ONE transaction with an 'import' origin, after the last
  * card in rank order and in the rows' order. Every row is checked first: if any fails, nothing is
- * written and the result names the first bad row, so an import is never half-written.
+ * written and the result names the first bad row (index −1: an epic), so an import is never
+ * half-written. New epics are created first, in the same transaction, so cards can name them.
  */
-export function importCards(doc: Y.Doc, editor: Editor, rows: readonly ImportedCard[]): ImportResult {
-  const bad = checkImported(doc, rows);
+export function importCards(doc: Y.Doc, editor: Editor, rows: readonly ImportedCard[], newEpics: readonly ImportedEpic[] = []): ImportResult {
+  const bad = checkImported(doc, rows, newEpics);
   if (bad) return { ok: false, ...bad };
-  if (rows.length === 0) return { ok: true, ids: [] };
+  if (rows.length === 0 && newEpics.length === 0) return { ok: true, ids: [] };
   const origin = editor.origin.kind === 'import' ? editor.origin : new Origin('import', editor.actor);
   const base = rankAtEnd(doc);
   const ranks = initialRanks(rows.length).map((r) => base + r);
   const ids: string[] = [];
   doc.transact(() => {
+    let epicRank = epics.list(doc).reduce((last, e) => (e.rank > last ? e.rank : last), '');
+    for (const e of newEpics) {
+      epicRank = rankBetween(epicRank || null, null);
+      epics.add(doc, editor, { name: e.name.trim().slice(0, 120), rank: epicRank }, { id: e.id });
+    }
     rows.forEach((r, i) => {
       const id = r.id ?? newId();
       ids.push(id);
@@ -271,7 +293,9 @@ export function importCards(doc: Y.Doc, editor: Editor, rows: readonly ImportedC
         createdAt: created,
         createdBy: editor.actor
       });
-      m.set('description', new Y.XmlText());
+      const description = new Y.XmlText();
+      m.set('description', description);
+      if (r.description?.length) writeRichText(description, r.description);
       m.set('history', Y.Array.from(history));
       m.set('sprintHistory', new Y.Array());
       m.set('estimates', Y.Array.from(r.points === null ? [] : [{ at: created, from: null, to: r.points, actor: editor.actor }]));

@@ -149,7 +149,10 @@ describe('[J1–J6] Jira import', () => {
     const sheet = readSheet(JIRA);
     expect(sheet.error).toBeNull();
     const mapping = guessMapping(sheet.header);
-    expect(mapping).toEqual({ title: 0, key: 1, type: 2, status: 3, points: 4, assignee: 5, sprint: 6, labels: 8, created: 10, resolved: 11 });
+    expect(mapping).toEqual({
+      ...{ title: 0, key: 1, type: 2, status: 3, points: 4, assignee: 5, sprint: 6, labels: 8, created: 10, resolved: 11 },
+      ...{ issueId: null, statusCategory: null, due: null, priority: null, epicLink: null, parent: null, description: null }
+    });
     expect(columnsOf(sheet.header, mapping, 'sprint')).toEqual([6, 7]);
     expect(columnsOf(sheet.header, mapping, 'labels')).toEqual([8, 9]);
     expect(guessMapping(['Story Points', 'summary '])).toMatchObject({ title: 1, points: 0, key: null });
@@ -164,7 +167,7 @@ describe('[J1–J6] Jira import', () => {
       Backlog: 'backlog',
       Closed: 'done',
       'Selected for Development': 'doing',
-      Blocked: 'todo'
+      Blocked: 'doing' // [J9] Jira's stock Blocked is in the In Progress category
     });
     expect(guessStatus('anything', [])).toBe('');
   });

@@ -204,4 +204,19 @@ describe('sprint scope from the sprint log', () => {
     expect(m.burn!.removed.at(-1)).toBe(2); // C only
     expect(m.velocity).toMatchObject({ velocity: 4, notDone: 5 });
   });
+
+  it('[SC7, BD1] a committed card already done at the start moves neither the commitment line nor remaining, in points or cards', () => {
+    const p = marchPlan();
+    const s = p.sprints[0];
+    const done = card('F', [[at('2025-03-17 10:00'), 'todo'], [at('2025-03-21 16:00'), 'done']], { points: 4, sprint: 's1' });
+    const withF = { ...p, sprints: [{ ...s, commitment: { ...s.commitment!, cards: [...s.commitment!.cards, { id: 'F', points: 4 }] } }], cards: [...p.cards, done] };
+    for (const unit of ['points', 'cards'] as const) {
+      const before = burnOf(p, NOW, unit);
+      const after = burnOf(withF, NOW, unit);
+      expect(after.committed).toBe(before.committed);
+      expect(after.ideal).toEqual(before.ideal);
+      expect(after.remaining).toEqual(before.remaining);
+    }
+  });
 });
+

@@ -7,11 +7,19 @@
  *      as an unknown format rather than guessed.
  * [D2] A time without an offset is a wall-clock time in the plan's time zone.
  * [D3] Impossible dates (31/Feb) and times (25:00) are refused.
+ * [D4] Numeric dates as a spreadsheet re-saves them ('9/8/2021 9:05', '09.08.21', '9-8-2021 9:05 PM')
+ *      are read only in a day/month order the person has confirmed (`order`); detectDateOrder
+ *      proposes one from the file: a first number above 12 means day first, a second above 12
+ *      month first; when no value decides, the order is ambiguous and the preview says so.
  */
+export type DateOrder = 'dmy' | 'mdy';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const JIRA = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$/;
+
+const NUMERIC = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$/;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -40,8 +48,35 @@ function real(y: number, mo: number, d: number, h: number, mi: number, s: number
   return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-/** An instant, or null when the text is not a date in a format we read [D1, D3]. */
-export function parseDate(text: string, timeZone: string): number | null {
+/** Hours on a 12-hour clock with AM/PM into 0–23, or null if impossible. */
+function clock24(h: number, ampm: string | undefined): number | null {
+  if (!ampm) return h;
+  if (h < 1 || h > 12) return null;
+  return (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
+}
+
+export type DateOrderGuess = { order: DateOrder | null; ambiguous: boolean; conflict: boolean; numeric: number };
+
+/** [D4] The day/month order the numeric dates among `samples` imply. */
+export function detectDateOrder(samples: Iterable<string>): DateOrderGuess {
+  let dayFirst = false;
+  let monthFirst = false;
+  let numeric = 0;
+  for (const text of samples) {
+    const m = NUMERIC.exec(text.trim());
+    if (!m) continue;
+    numeric++;
+    if (Number(m[1]) > 12) dayFirst = true;
+    if (Number(m[2]) > 12) monthFirst = true;
+  }
+  if (dayFirst && monthFirst) return { order: null, ambiguous: false, conflict: true, numeric };
+  if (dayFirst) return { order: 'dmy', ambiguous: false, conflict: false, numeric };
+  if (monthFirst) return { order: 'mdy', ambiguous: false, conflict: false, numeric };
+  return { order: null, ambiguous: numeric > 0, conflict: false, numeric };
+}
+
+/** An instant, or null when the text is not a date in a format we read [D1, D3, D4]. */
+export function parseDate(text: string, timeZone: string, order: DateOrder | null = null): number | null {
   const t = text.trim();
   let m = ISO.exec(t);
   if (m) {
@@ -64,13 +99,34 @@ export function parseDate(text: string, timeZone: string): number | null {
     let h = m[4] === undefined ? 0 : Number(m[4]);
     const mi = m[5] === undefined ? 0 : Number(m[5]);
     const s = m[6] === undefined ? 0 : Number(m[6]);
-    const ampm = m[7]?.toLowerCase();
-    if (ampm) {
-      if (h < 1 || h > 12) return null;
-      h = (h % 12) + (ampm === 'pm' ? 12 : 0);
-    }
+    const h24 = clock24(h, m[7]);
+    if (h24 === null) return null;
+    h = h24;
     if (mo === 0 || !real(y, mo, d, h, mi, s)) return null;
     return wallTimeToInstant(y, mo, d, h, mi, s, timeZone);
   }
+  m = order ? NUMERIC.exec(t) : null;
+  if (m) {
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    const [d, mo] = order === 'dmy' ? [a, b] : [b, a];
+    const y = Number(m[3]) + (m[3].length === 2 ? 2000 : 0);
+    const h = clock24(m[4] === undefined ? 0 : Number(m[4]), m[7]);
+    const mi = m[5] === undefined ? 0 : Number(m[5]);
+    const s = m[6] === undefined ? 0 : Number(m[6]);
+    if (h === null || !real(y, mo, d, h, mi, s)) return null;
+    return wallTimeToInstant(y, mo, d, h, mi, s, timeZone);
+  }
   return null;
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The ISO date (YYYY-MM-DD) an instant falls on in `timeZone`. */
+export function isoDayOf(t: number, timeZone: string): string {
+  let f = dayFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, f);
+  }
+  return f.format(t);
 }
