@@ -56,7 +56,7 @@ describe('getting back in', () => {
     const plans = page.getByRole('navigation', { name: 'Your plans' });
     const item = plans.getByRole('listitem').filter({ hasText: 'Steering Q1' });
     await item.waitFor({ timeout: 5_000 });
-    expect((await item.textContent())!.replace(/\s+/g, ' ')).toMatch(/as Bea Bookmark, editor · last opened (just now|\d+ min\. ago)/);
+    expect((await item.textContent())!.replace(/\s+/g, ' ')).toMatch(/as Bea Bookmark, editor · last opened (just now|\d+ min ago)/);
     await screenshot(page, 'landing-your-plans-light');
     await item.getByRole('link', { name: 'Steering Q1' }).click();
     await page.waitForURL(`${server.url}/p/${room}`);
