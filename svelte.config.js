@@ -7,7 +7,8 @@ import adapter from '@sveltejs/adapter-static';
  */
 export default {
   kit: {
-    adapter: adapter({ pages: 'build/client', assets: 'build/client', fallback: 'index.html', strict: false }),
+    // precompress: `.br` and `.gz` beside each file, served by server/http/client-files.ts.
+    adapter: adapter({ pages: 'build/client', assets: 'build/client', fallback: 'index.html', strict: false, precompress: true }),
     files: { src: 'client/src', assets: 'client/static', serviceWorker: 'client/src/service-worker' },
     alias: { $shared: 'shared' }
   }

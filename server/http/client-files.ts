@@ -1,11 +1,14 @@
 /**
  * The built client, served with the headers a browser needs to load it fast and keep it fresh:
  *
- * - **Compression** by `Accept-Encoding` (brotli preferred, then gzip; `q=0` refuses one). Each
- *   file is compressed once per encoding (node:zlib, off the event loop) and the bytes are kept
- *   in memory with the file's size and mtime, so a request never recompresses; a rebuilt file
- *   (new mtime or size) is compressed again. The cache is bounded by the build itself: only
- *   files under the client directory are ever read.
+ * - **Compression** by `Accept-Encoding` (brotli preferred, then gzip; `q=0` refuses one). The
+ *   build precompresses (adapter-static's `precompress`: `<file>.br` and `<file>.gz` beside each
+ *   file, brotli at its best quality, which takes ~1.5 s for the largest chunk here: too slow to do
+ *   while a visitor waits); those are used when they are at least as new as the file. A file
+ *   without them is compressed once per encoding (node:zlib, off the event loop, brotli at
+ *   quality 9). Either way the bytes are kept in memory with the file's size and mtime, so a
+ *   request never recompresses; a rebuilt file (new mtime or size) is read again. The cache is
+ *   bounded by the build itself: only files under the client directory are ever read.
  * - **Caching**: `_app/immutable/*` is content-hashed by Vite, so it is cached for a year and
  *   never revalidated; everything else (the HTML shell, the service worker, version.json, icons)
  *   is `no-cache`: the browser keeps it but asks (ETag → 304) before each use, so a deploy is
@@ -49,11 +52,13 @@ const COMPRESSIBLE = /^(text\/|application\/(javascript|json|manifest\+json|xml)
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
 
+const SUFFIX = { br: '.br', gzip: '.gz' } as const;
+
 function compress(bytes: Buffer, encoding: 'br' | 'gzip', mime: string): Promise<Buffer> {
   if (encoding === 'gzip') return gzip(bytes, { level: 9 });
   return brotli(bytes, {
     params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
       [zlib.constants.BROTLI_PARAM_MODE]: mime.startsWith('text/') || mime.includes('javascript') ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length
     }
@@ -94,14 +99,21 @@ export function clientFiles(root: string): ClientFiles {
     const key = `${file}\0${encoding}`;
     const hit = cache.get(key);
     if (hit && hit.version === version) return hit.bytes;
-    const raw = fs.promises.readFile(file);
-    const bytes = encoding === 'identity' ? raw : raw.then((b) => compress(b, encoding, mime));
+    const bytes = encoding === 'identity' ? fs.promises.readFile(file) : compressed(file, encoding, mime);
     cache.set(key, { version, bytes });
     // A failed read is not kept: the next request tries again.
     bytes.catch(() => {
       if (cache.get(key)?.bytes === bytes) cache.delete(key);
     });
     return bytes;
+  }
+
+  /** The build's precompressed sibling when it is current, else the file compressed here. */
+  async function compressed(file: string, encoding: 'br' | 'gzip', mime: string): Promise<Buffer> {
+    const sibling = file + SUFFIX[encoding];
+    const [own, pre] = [fs.statSync(file), fs.statSync(sibling, { throwIfNoEntry: false })];
+    if (pre?.isFile() && pre.mtimeMs >= own.mtimeMs) return fs.promises.readFile(sibling);
+    return compress(await fs.promises.readFile(file), encoding, mime);
   }
 
   async function serve(c: Context, requestPath: string): Promise<Response | undefined> {

@@ -125,3 +125,12 @@ export function contextPool(browser: () => Browser): { open(colorScheme?: 'light
     }
   };
 }
+
+/** Accepts an invitation by name in the page and waits for its plan's bare address, connected. */
+export async function joinByName(page: Page, base: string, invitationUrl: string, room: string, name: string): Promise<void> {
+  await page.goto(`${base}${invitationUrl}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join the plan' }).click();
+  await page.waitForURL(`${base}/p/${room}`, { timeout: 10_000 });
+  await waitForConnection(page, 'connected');
+}

@@ -72,6 +72,20 @@ describe('client files: compression and cache headers', () => {
     expect(b.body.equals(a.body)).toBe(true);
   });
 
+  it("the build's precompressed sibling is served when current, ignored when older than the file", async () => {
+    const dir = path.join(clientDir, '_app/immutable/chunks');
+    fs.writeFileSync(path.join(dir, 'pre.a1.js'), js);
+    fs.writeFileSync(path.join(dir, 'pre.a1.js.br'), zlib.brotliCompressSync('// made at build time\n'));
+    fs.writeFileSync(path.join(dir, 'stale.b2.js.gz'), zlib.gzipSync('// an older build\n'));
+    fs.writeFileSync(path.join(dir, 'stale.b2.js'), js);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, 'stale.b2.js.gz'), old, old);
+    const pre = await get(`${server.url}/_app/immutable/chunks/pre.a1.js`, { 'accept-encoding': 'br' });
+    expect(zlib.brotliDecompressSync(pre.body).toString()).toBe('// made at build time\n');
+    const stale = await get(`${server.url}/_app/immutable/chunks/stale.b2.js`, { 'accept-encoding': 'gzip' });
+    expect(zlib.gunzipSync(stale.body).toString()).toBe(js);
+  });
+
   it('the HTML shell is no-cache (also as the SPA fallback), compressed, and revalidates with 304', async () => {
     for (const p of ['/', '/p/some-plan?view=board']) {
       const res = await get(server.url + p, { 'accept-encoding': 'br, gzip' });
