@@ -10,6 +10,7 @@
 import type { Role } from '../../shared/protocol.ts';
 import type { DocStore } from './store.ts';
 import type { ApiKeyStore } from './api-key-store.ts';
+import type { WebhookStore } from './webhook-store.ts';
 
 export type Invitation = {
   id: string;
@@ -128,7 +129,7 @@ export interface AccessStore {
 export const AUDIT_LIMIT_MAX = 1000;
 
 /** What every backend is: the document store and the access registry in one object. */
-export type PlenaryStore = DocStore & AccessStore & ApiKeyStore;
+export type PlenaryStore = DocStore & AccessStore & ApiKeyStore & WebhookStore;
 
 /** Whether an invitation can be used now: the one rule every backend applies inside its transaction. */
 export function useRefusal(inv: Invitation | null, now: number): UseRefusal | null {

@@ -7,6 +7,7 @@ import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
 import { memoryApiKeys } from './api-key-memory.ts';
+import { memoryWebhooks } from './webhook-memory.ts';
 import {
   isEmptyUpdate,
   StoreError,
@@ -50,6 +51,7 @@ export function createMemoryStore(): PlenaryStore {
   const versions: Version[] = [];
   let nextVersionId = 1;
   const { clearApiKeys, ...apiKeys } = memoryApiKeys(guard);
+  const { clearWebhooks, ...webhooks } = memoryWebhooks(guard);
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -67,6 +69,7 @@ export function createMemoryStore(): PlenaryStore {
 
   return {
     ...apiKeys,
+    ...webhooks,
     name: 'memory',
 
     load: (room) =>
@@ -325,6 +328,7 @@ export function createMemoryStore(): PlenaryStore {
       owners.clear();
       versions.length = 0;
       clearApiKeys();
+      clearWebhooks();
     }
   };
 }
