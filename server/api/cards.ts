@@ -9,7 +9,7 @@ import { fieldIs, Id, Ids, IsoDate, Text, Title, type Refusal, type Resource } f
 
 const Points = v.nullable(v.pipe(v.number(), v.minValue(0), v.maxValue(10_000)));
 
-const CardItem = v.object({
+const CardItem = v.strictObject({
   id: v.string(),
   title: v.string(),
   status: v.string(),

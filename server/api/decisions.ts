@@ -6,7 +6,7 @@ import { fieldIs, Id, Ids, IsoDate, Text, Title, type Resource } from './resourc
 
 const STATUSES = ['proposed', 'decided', 'superseded'] as const;
 
-const DecisionItem = v.object({
+const DecisionItem = v.strictObject({
   id: v.string(),
   title: v.string(),
   date: v.string(),

@@ -19,7 +19,7 @@ const TimeZone = v.pipe(
 );
 const Capacity = v.pipe(v.number(), v.minValue(0), v.maxValue(10_000));
 
-const MemberItem = v.object({
+const MemberItem = v.strictObject({
   id: v.string(),
   name: v.string(),
   title: v.string(),

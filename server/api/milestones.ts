@@ -6,7 +6,7 @@ import { fieldIs, Id, IsoDate, Title, type Resource } from './resource.ts';
 
 const KINDS = ['milestone', 'phase', 'release'] as const;
 
-const MilestoneItem = v.object({
+const MilestoneItem = v.strictObject({
   id: v.string(),
   name: v.string(),
   kind: v.picklist(KINDS),

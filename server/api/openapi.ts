@@ -16,7 +16,7 @@ const schemaOf = (schema: v.GenericSchema, typeMode: 'input' | 'output'): Json =
   return rest;
 };
 
-export const ErrorBody = v.object({
+export const ErrorBody = v.strictObject({
   error: v.string(),
   message: v.string(),
   /** Field-level problems of a 422 `validation`. */
@@ -25,12 +25,13 @@ export const ErrorBody = v.object({
   etag: v.optional(v.string())
 });
 
-export const PlanBody = v.object({
+export const PlanBody = v.strictObject({
   id: v.string(),
   name: v.string(),
   description: v.string(),
   timeZone: v.string(),
-  workingDays: v.array(v.string()),
+  /** ISO weekdays, 1 = Monday. */
+  workingDays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
   estimateUnit: v.picklist(['points', 'hours'])
 });
 

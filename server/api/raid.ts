@@ -7,7 +7,7 @@ import { fieldIs, Id, Ids, IsoDate, Score, Title, type Resource } from './resour
 const KINDS = ['risk', 'assumption', 'issue', 'dependency'] as const;
 const STATUSES = ['open', 'monitoring', 'mitigating', 'closed'] as const;
 
-const RaidOut = v.object({
+const RaidOut = v.strictObject({
   id: v.string(),
   kind: v.picklist(KINDS),
   title: v.string(),

@@ -24,7 +24,7 @@ import type { ApiAccess, ApiKey } from '../persistence/api-key-store.ts';
 import type { RoomAccess } from '../retros.ts';
 import { apiKeyOf } from './auth.ts';
 import type { ApiKeys } from './keys.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument, type PlanBody } from './openapi.ts';
 import { isRefusal, type Resource } from './resource.ts';
 import { RESOURCES } from './resources.ts';
 import { parseBody } from './validate.ts';
@@ -85,7 +85,8 @@ export function mountRestApi(app: Hono, deps: ApiDeps): void {
 
   app.get(`${API_BASE}/plans/:plan`, async (c) => {
     const meta = await inPlan(c, 'read', (doc) => readMeta(doc));
-    return c.json({ id: c.req.param('plan'), name: meta.name, description: meta.description, timeZone: meta.timeZone, workingDays: meta.workingDays, estimateUnit: meta.estimateUnit });
+    const answer: v.InferOutput<typeof PlanBody> = { id: c.req.param('plan'), name: meta.name, description: meta.description, timeZone: meta.timeZone, workingDays: meta.workingDays, estimateUnit: meta.estimateUnit };
+    return c.json(answer);
   });
 
   for (const resource of RESOURCES) {

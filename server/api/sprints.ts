@@ -4,7 +4,7 @@ import { addSprint, closeSprint, sprints, startSprintNow, updateSprint } from '.
 import type { Sprint } from '../../shared/schema.ts';
 import { fieldIs, Id, IsoDate, Text, Title, type Resource } from './resource.ts';
 
-const SprintItem = v.object({
+const SprintItem = v.strictObject({
   id: v.string(),
   name: v.string(),
   goal: v.string(),

@@ -25,6 +25,7 @@ import type * as Y from 'yjs';
 import { ApiKeys } from '../api/keys.ts';
 import { mountKeyApi } from '../api/key-api.ts';
 import { mountRestApi } from '../api/routes.ts';
+import { mountWebhookApi } from '../api/webhook-api.ts';
 import type { IncomingMessage } from 'node:http';
 
 export type AppDeps = {
@@ -185,6 +186,7 @@ export function createApp(deps: AppDeps): Hono {
   const apiKeys = deps.apiKeys ?? new ApiKeys(store, deps.now);
   mountKeyApi(app, { ...deps, apiKeys, limit: limitBody(BODY_LIMITS.small), body });
   mountRestApi(app, { ...deps, apiKeys, limit: limitBody(BODY_LIMITS.small), body });
+  mountWebhookApi(app, { ...deps, limit: limitBody(BODY_LIMITS.small), body });
 
   app.all('/api/*', () => {
     throw new HttpError(404, 'notFound', 'no such API route');

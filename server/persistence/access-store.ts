@@ -11,6 +11,7 @@ import type { ExtensionStateStore } from './extension-state.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { DocStore } from './store.ts';
 import type { ApiKeyStore } from './api-key-store.ts';
+import type { WebhookStore } from './webhook-store.ts';
 
 export type Invitation = {
   id: string;
@@ -132,8 +133,8 @@ export interface AccessStore {
 /** Rows that fit the registry: checked by every backend before writing, like NOT NULL would. */
 export const AUDIT_LIMIT_MAX = 1000;
 
-/** What every backend is: the document store, the access registry, extension state and API keys in one object. */
-export type PlenaryStore = DocStore & AccessStore & ExtensionStateStore & ApiKeyStore;
+/** What every backend is: the document store, the access registry, extension state, API keys and webhooks in one object. */
+export type PlenaryStore = DocStore & AccessStore & ExtensionStateStore & ApiKeyStore & WebhookStore;
 
 /** Whether an invitation can be used now: the one rule every backend applies inside its transaction. */
 export function useRefusal(inv: Invitation | null, now: number): UseRefusal | null {

@@ -8,6 +8,7 @@ import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import { StoreGuard } from './guard.ts';
 import { memoryApiKeys } from './api-key-memory.ts';
+import { memoryWebhooks } from './webhook-memory.ts';
 import {
   isEmptyUpdate,
   StoreError,
@@ -52,6 +53,7 @@ export function createMemoryStore(): PlenaryStore {
   let nextVersionId = 1;
   const extensionStates = new Map<string, string>();
   const { clearApiKeys, ...apiKeys } = memoryApiKeys(guard);
+  const { clearWebhooks, ...webhooks } = memoryWebhooks(guard);
   const publicInvitation = ({ codeHash: _hash, ...inv }: Invitation & { codeHash: string }): Invitation => ({ ...inv });
 
   const logOf = (room: string): RoomLog => {
@@ -69,6 +71,7 @@ export function createMemoryStore(): PlenaryStore {
 
   return {
     ...apiKeys,
+    ...webhooks,
     name: 'memory',
 
     load: (room) =>
@@ -343,6 +346,7 @@ export function createMemoryStore(): PlenaryStore {
       versions.length = 0;
       extensionStates.clear();
       clearApiKeys();
+      clearWebhooks();
     }
   };
 }

@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { checkStateSize } from './extension-state.ts';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { postgresApiKeys, postgresApiKeyStore } from './api-key-postgres.ts';
+import { postgresWebhooks, postgresWebhookStore } from './webhook-postgres.ts';
 import { planPrune } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import type { Role } from '../../shared/protocol.ts';
@@ -233,7 +234,9 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       primary key (room, extension)
     );`,
   // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
-  postgresApiKeys
+  postgresApiKeys,
+  // Outgoing webhooks (issue 16): subscriptions and the delivery log.
+  postgresWebhooks
 ];
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
@@ -308,6 +311,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   return {
     ...postgresApiKeyStore(sql, schema, guard),
+    ...postgresWebhookStore(sql, schema, guard),
     name: 'postgres',
 
     load: (room) => guard.run('load', () => loadRoom(room, true)),

@@ -16,6 +16,7 @@ import { checkStateSize, type StateChange } from './extension-state.ts';
 import Database from 'better-sqlite3';
 import { StoreGuard, toStoreError } from './guard.ts';
 import { SQLITE_API_KEYS, sqliteApiKeys } from './api-key-sqlite.ts';
+import { SQLITE_WEBHOOKS, sqliteWebhooks } from './webhook-sqlite.ts';
 import { planPrune, type CheckpointMeta } from './retention.ts';
 import { useRefusal, type AuditEntry, type Invitation, type Person, type PlenaryStore, type Session } from './access-store.ts';
 import {
@@ -145,7 +146,9 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (room, extension)
    ) STRICT;`,
   // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
-  SQLITE_API_KEYS
+  SQLITE_API_KEYS,
+  // Outgoing webhooks (issue 16): subscriptions and the delivery log.
+  SQLITE_WEBHOOKS
 ];
 
 /** Runs pending steps under a write lock, so two processes opening a new file cannot both migrate. */
@@ -429,6 +432,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
 
   return {
     ...sqliteApiKeys(db, guard),
+    ...sqliteWebhooks(db, guard),
     name: 'sqlite',
     load: (room) => guard.run('load', () => load(room)),
     loadHistory: (room) => guard.run('loadHistory', () => loadHistory(room)),

@@ -538,7 +538,7 @@ describe('sqlite', () => {
       const raw = new Database(file, { readonly: true });
       try {
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-        expect(raw.pragma('user_version', { simple: true })).toBe(6);
+        expect(raw.pragma('user_version', { simple: true })).toBe(7);
       } finally {
         raw.close();
       }
