@@ -7,6 +7,7 @@
  * covering up to id N) could miss an entry below N that commits later. Appends therefore take a
  * store-wide transaction-scoped advisory lock: id order is commit order, also across servers.
  */
+import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { checkStateSize } from './extension-state.ts';
 import { StoreGuard, toStoreError } from './guard.ts';
@@ -222,8 +223,17 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       extension text not null,
       state text not null,
       primary key (room, extension)
-    );`
+    );`,
+  // Idempotent appends (issue 12): an append whose deadline passed may still commit later, and the
+  // retry must not store it again. Older rows have no hash and are never matched.
+  (s) => `
+    alter table ${s}.updates add column entry_hash bytea;
+    create unique index updates_room_hash on ${s}.updates (room, entry_hash) where entry_hash is not null;`
 ];
+
+/** What makes a log entry the same entry again: its room, author and bytes (one Yjs update, one writer). */
+const entryHash = (u: { room: string; author: string; data: Uint8Array }): Buffer =>
+  createHash('sha256').update(u.room).update('\0').update(u.author).update('\0').update(u.data).digest();
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
 const INSERT_CHUNK = 1000;
@@ -308,17 +318,30 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           await lockAppends(tx);
           const ids: number[] = [];
           for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
-            const rows = batch.slice(i, i + INSERT_CHUNK).map((u) => ({
+            const chunk = batch.slice(i, i + INSERT_CHUNK);
+            const hashes = chunk.map(entryHash);
+            const rows = chunk.map((u, j) => ({
               room: u.room,
               received_at: u.receivedAt,
               author: u.author,
-              data: u.data
+              data: u.data,
+              entry_hash: hashes[j]
             }));
-            const got = await tx<{ id: string }[]>`
-              insert into ${updates} ${tx(rows, 'room', 'received_at', 'author', 'data')} returning id`;
-            // VALUES rows take sequence values in listed order, but RETURNING order is not
-            // promised: sorted ids are batch order.
-            ids.push(...got.map((r) => Number(r.id)).sort((a, b) => a - b));
+            // A retried append whose first try committed after its deadline finds its rows stored:
+            // they keep their first id instead of being stored twice.
+            const got = await tx<{ id: string; room: string; entry_hash: Buffer }[]>`
+              insert into ${updates} ${tx(rows, 'room', 'received_at', 'author', 'data', 'entry_hash')}
+              on conflict (room, entry_hash) where entry_hash is not null do nothing
+              returning id, room, entry_hash`;
+            const idOf = new Map(got.map((r) => [`${r.room}\0${r.entry_hash.toString('hex')}`, Number(r.id)]));
+            const missing = chunk.filter((u, j) => !idOf.has(`${u.room}\0${hashes[j].toString('hex')}`));
+            // Rare (a retry after a late commit): one lookup per entry already stored.
+            for (const u of missing) {
+              const hash = entryHash(u);
+              const [r] = await tx<{ id: string }[]>`select id from ${updates} where room = ${u.room} and entry_hash = ${hash}`;
+              if (r) idOf.set(`${u.room}\0${hash.toString('hex')}`, Number(r.id));
+            }
+            ids.push(...chunk.map((u, j) => idOf.get(`${u.room}\0${hashes[j].toString('hex')}`)!));
           }
           const claims = batch.flatMap((u) => (u.clients ?? []).map((client) => ({ room: u.room, client_id: client, owner: u.author })));
           for (let i = 0; i < claims.length; i += INSERT_CHUNK) {

@@ -538,7 +538,7 @@ describe('sqlite', () => {
       const raw = new Database(file, { readonly: true });
       try {
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-        expect(raw.pragma('user_version', { simple: true })).toBe(3);
+        expect(raw.pragma('user_version', { simple: true })).toBe(4);
       } finally {
         raw.close();
       }
