@@ -55,6 +55,8 @@ export type ServerOptions = {
   env?: Record<string, string>; dataDir?: string; port?: number; seed?: boolean; extensions?: readonly RoomExtension[]; bus?: FanoutBus;
   /** The server's clock (receive times, checkpoints, history); real time when absent. */
   now?: () => number;
+  /** spawnServer: wait only until it answers /healthz at all (a server started with its store down answers 503). */
+  anyHealth?: boolean;
 };
 
 export function tokenFor(secret: string) {
@@ -123,7 +125,8 @@ export async function spawnServer(options: ServerOptions = {}): Promise<SpawnedS
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
     try {
-      if ((await fetch(url + '/healthz')).ok) break;
+      const res = await fetch(url + '/healthz');
+      if (res.ok || options.anyHealth) break;
     } catch {
       /* not up yet */
     }
