@@ -28,7 +28,6 @@ import { ensurePostgres } from '../helpers/services.ts';
 import { startTopology, type Topology } from '../helpers/topology.ts';
 import { buildBigPlan } from './big-plan.ts';
 import { startLoadClient, type LoadDriver } from './load-driver.ts';
-import { RAISED_LIMITS } from './servers.ts';
 import { killAllChildren, progress, sleep } from './proc.ts';
 import { ratio, round } from './stats.ts';
 
@@ -107,8 +106,8 @@ async function failover(topology: Topology) {
   const all: TestClient[] = clients;
   try {
     await Promise.all(clients.map((c) => waitForSync(c, 30_000)));
-    const victim = 0;
     const before = await topology.sockets();
+    const victim = before.indexOf(Math.max(...before));
     let n = 0;
     let writing = true;
     const writer = (async () => {
@@ -173,7 +172,7 @@ async function coldStart(topology: Topology, load: LoadDriver) {
 
 async function main() {
   await ensurePostgres();
-  const topology = await startTopology(3, { ...RAISED_LIMITS, MAX_CONNECTIONS_PER_ADDRESS: '100000', ROOM_IDLE_MS: '30000' });
+  const topology = await startTopology(3, { MAX_CONNECTIONS_PER_ADDRESS: '100000' });
   const load = await startLoadClient();
   try {
     progress(`config ${JSON.stringify(CONFIG)}`);
