@@ -47,7 +47,7 @@ export type PlenaryServer = {
 
 export async function openStore(config: Config): Promise<PlenaryStore> {
   if (config.store === 'memory') return createMemoryStore();
-  if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store, { timeoutMs: config.storeTimeoutMs, schema: config.storeSchema });
+  if (config.store.startsWith('postgres://') || config.store.startsWith('postgresql://')) return openPostgresStore(config.store, { timeoutMs: config.storeTimeoutMs, schema: config.storeSchema, waitForDatabase: true });
   fs.mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore(path.join(config.dataDir, 'plenary.db'), config.durability);
 }

@@ -35,7 +35,7 @@ const toKey = (r: Row): ApiKey => ({
 
 const COLUMNS = 'id, plan, scope, access, name, person_id, created_by, created_at, revoked_at';
 
-export function postgresApiKeyStore(sql: postgres.Sql, schema: string, guard: StoreGuard): ApiKeyStore {
+export function postgresApiKeyStore(sql: postgres.Sql, schema: string, guard: Pick<StoreGuard, 'run'>): ApiKeyStore {
   const keys = sql(`${schema}.api_keys`);
   const one = (rows: Row[]) => (rows[0] ? toKey(rows[0]) : null);
   return {

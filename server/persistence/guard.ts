@@ -12,8 +12,9 @@ export class StoreGuard {
    * `timeoutMs`: every call gets this deadline (0 = none). A database that stops answering
    * (connections open, no bytes) then fails a call with StoreError('timeout') instead of hanging
    * it: a write is held and retried (not acknowledged), a load refuses the join. A call that timed
-   * out may still complete later; every caller treats it as not done (a retried append stores the
-   * same Yjs update twice, which applies idempotently).
+   * out may still complete later; every caller treats it as not done (Postgres stores a retried
+   * append once: entries are matched by room, author and bytes; elsewhere a duplicate applies
+   * idempotently).
    */
   constructor(
     private readonly backend: string,

@@ -7,6 +7,7 @@
  * covering up to id N) could miss an entry below N that commits later. Appends therefore take a
  * store-wide transaction-scoped advisory lock: id order is commit order, also across servers.
  */
+import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { checkStateSize } from './extension-state.ts';
 import { StoreGuard, toStoreError } from './guard.ts';
@@ -31,7 +32,17 @@ export type PostgresStoreOptions = {
   max?: number;
   /** Deadline of every store call, and of opening a connection (STORE_TIMEOUT_MS); 0 = none. */
   timeoutMs?: number;
+  /**
+   * A database that cannot be reached at open does not fail the open (the server starts, /healthz
+   * says the store is down): every call fails fast with StoreError('backend') while the first
+   * migration is retried in the background with backoff, and the store serves once it succeeded.
+   * A schema newer than this build still fails the open.
+   */
+  waitForDatabase?: boolean;
 };
+
+/** Retry backoff while the database is unreachable at start: 100 ms doubling to 5 s. */
+const startBackoff = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -236,8 +247,17 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
   // REST API and webhooks (issue 16): API keys, by the SHA-256 of their secret.
   postgresApiKeys,
   // Outgoing webhooks (issue 16): subscriptions and the delivery log.
-  postgresWebhooks
+  postgresWebhooks,
+  // Idempotent appends (issue 12): an append whose deadline passed may still commit later, and the
+  // retry must not store it again. Older rows have no hash and are never matched.
+  (s) => `
+    alter table ${s}.updates add column entry_hash bytea;
+    create unique index updates_room_hash on ${s}.updates (room, entry_hash) where entry_hash is not null;`
 ];
+
+/** What makes a log entry the same entry again: its room, author and bytes (one Yjs update, one writer). */
+const entryHash = (u: { room: string; author: string; data: Uint8Array }): Buffer =>
+  createHash('sha256').update(u.room).update('\0').update(u.author).update('\0').update(u.data).digest();
 
 /** Postgres allows 65535 bind parameters per statement; 4 per row leaves ample headroom. */
 const INSERT_CHUNK = 1000;
@@ -276,14 +296,37 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // refused or black-holed database is noticed within it, and retried on the next call.
   const connectTimeout = timeoutMs > 0 ? Math.max(1, Math.ceil(timeoutMs / 1000)) : 30;
   const sql = postgres(url, { max: options.max ?? 10, connect_timeout: connectTimeout, onnotice: () => {} });
+  const guard = new StoreGuard('postgres', timeoutMs);
+  let unreachable: string | null = null;
   try {
     await migrate(sql, schema);
   } catch (err) {
-    await sql.end({ timeout: 1 }).catch(() => {});
-    throw toStoreError(err, 'postgres open');
+    if (!options.waitForDatabase || err instanceof StoreError) {
+      await sql.end({ timeout: 1 }).catch(() => {});
+      throw toStoreError(err, 'postgres open');
+    }
+    unreachable = err instanceof Error ? err.message : String(err);
+    const retry = (attempt: number) => {
+      const timer = setTimeout(() => {
+        if (guard.closed) return;
+        migrate(sql, schema).then(
+          () => (unreachable = null),
+          (e: unknown) => {
+            unreachable = e instanceof Error ? e.message : String(e);
+            retry(attempt + 1);
+          }
+        );
+      }, startBackoff(attempt));
+      timer.unref();
+    };
+    retry(0);
   }
-
-  const guard = new StoreGuard('postgres', timeoutMs);
+  /** Every call: refused at once while the database has not been reached since the start. */
+  const run = <T>(op: string, fn: () => T | Promise<T>): Promise<T> =>
+    guard.run(op, () => {
+      if (unreachable !== null) throw new StoreError('backend', `postgres ${op}: the database has not been reachable since this server started (${unreachable})`);
+      return fn();
+    });
   const updates = sql(`${schema}.updates`);
   const checkpoints = sql(`${schema}.checkpoints`);
   const rooms = sql(`${schema}.rooms`);
@@ -310,31 +353,45 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     });
 
   return {
-    ...postgresApiKeyStore(sql, schema, guard),
-    ...postgresWebhookStore(sql, schema, guard),
+    // Through `run`, so they too fail fast while the database has not been reachable since start.
+    ...postgresApiKeyStore(sql, schema, { run }),
+    ...postgresWebhookStore(sql, schema, { run }),
     name: 'postgres',
 
-    load: (room) => guard.run('load', () => loadRoom(room, true)),
-    loadHistory: (room) => guard.run('loadHistory', () => loadRoom(room, false)),
+    load: (room) => run('load', () => loadRoom(room, true)),
+    loadHistory: (room) => run('loadHistory', () => loadRoom(room, false)),
 
     append: (batch) =>
-      guard.run('append', async () => {
+      run('append', async () => {
         if (!batch.length) return [];
         return sql.begin(async (tx) => {
           await lockAppends(tx);
           const ids: number[] = [];
           for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
-            const rows = batch.slice(i, i + INSERT_CHUNK).map((u) => ({
+            const chunk = batch.slice(i, i + INSERT_CHUNK);
+            const hashes = chunk.map(entryHash);
+            const rows = chunk.map((u, j) => ({
               room: u.room,
               received_at: u.receivedAt,
               author: u.author,
-              data: u.data
+              data: u.data,
+              entry_hash: hashes[j]
             }));
-            const got = await tx<{ id: string }[]>`
-              insert into ${updates} ${tx(rows, 'room', 'received_at', 'author', 'data')} returning id`;
-            // VALUES rows take sequence values in listed order, but RETURNING order is not
-            // promised: sorted ids are batch order.
-            ids.push(...got.map((r) => Number(r.id)).sort((a, b) => a - b));
+            // A retried append whose first try committed after its deadline finds its rows stored:
+            // they keep their first id instead of being stored twice.
+            const got = await tx<{ id: string; room: string; entry_hash: Buffer }[]>`
+              insert into ${updates} ${tx(rows, 'room', 'received_at', 'author', 'data', 'entry_hash')}
+              on conflict (room, entry_hash) where entry_hash is not null do nothing
+              returning id, room, entry_hash`;
+            const idOf = new Map(got.map((r) => [`${r.room}\0${r.entry_hash.toString('hex')}`, Number(r.id)]));
+            const missing = chunk.filter((u, j) => !idOf.has(`${u.room}\0${hashes[j].toString('hex')}`));
+            // Rare (a retry after a late commit): one lookup per entry already stored.
+            for (const u of missing) {
+              const hash = entryHash(u);
+              const [r] = await tx<{ id: string }[]>`select id from ${updates} where room = ${u.room} and entry_hash = ${hash}`;
+              if (r) idOf.set(`${u.room}\0${hash.toString('hex')}`, Number(r.id));
+            }
+            ids.push(...chunk.map((u, j) => idOf.get(`${u.room}\0${hashes[j].toString('hex')}`)!));
           }
           const claims = batch.flatMap((u) => (u.clients ?? []).map((client) => ({ room: u.room, client_id: client, owner: u.author })));
           for (let i = 0; i < claims.length; i += INSERT_CHUNK) {
@@ -345,7 +402,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }),
 
     checkpoint: (room, data, uptoId, createdAt) =>
-      guard.run('checkpoint', () =>
+      run('checkpoint', () =>
         sql.begin(async (tx) => {
           if (isEmptyUpdate(data)) {
             // Holding the append lock, no entry can commit between this check and the insert.
@@ -366,7 +423,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     logStats: (room) =>
-      guard.run('logStats', async () => {
+      run('logStats', async () => {
         const [row] = await sql<{ entries: string; bytes: string }[]>`
           select count(*) as entries, coalesce(sum(octet_length(data)), 0) as bytes from ${updates}
           where room = ${room}
@@ -376,7 +433,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }),
 
     prune: (room, olderThan, now) =>
-      guard.run('prune', () =>
+      run('prune', () =>
         sql.begin(async (tx) => {
           const metas = await tx<{ id: string; upto_id: string; created_at: string }[]>`
             select id, upto_id, created_at from ${checkpoints} where room = ${room} for update`;
@@ -397,7 +454,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     historyIndex: (room) =>
-      guard.run('historyIndex', () =>
+      run('historyIndex', () =>
         sql.begin('isolation level repeatable read read only', async (tx) => {
           const metas = await tx<{ id: string; upto_id: string; created_at: string }[]>`
             select id, upto_id, created_at from ${checkpoints} where room = ${room} order by id`;
@@ -411,7 +468,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     loadAt: (room, at) =>
-      guard.run('loadAt', () =>
+      run('loadAt', () =>
         sql.begin('isolation level repeatable read read only', async (tx) => {
           const [cp] = await tx<CheckpointRow[]>`
             select id, room, upto_id, created_at, data from ${checkpoints} where id =
@@ -424,7 +481,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     entriesReceived: (room, after, until) =>
-      guard.run('entriesReceived', async () =>
+      run('entriesReceived', async () =>
         (
           await sql<UpdateRow[]>`
             select id, room, received_at, author, data from ${updates}
@@ -433,7 +490,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     activity: (room, bucketMs) =>
-      guard.run('activity', async () => {
+      run('activity', async () => {
         const bucket = Math.max(1, Math.trunc(bucketMs));
         const rows = await sql<{ start: string; author: string; count: string }[]>`
           select (received_at / ${bucket}::bigint) * ${bucket}::bigint as start, author, count(*) as count from ${updates}
@@ -442,7 +499,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }),
 
     addVersion: (v) =>
-      guard.run('addVersion', async () => {
+      run('addVersion', async () => {
         const [row] = await sql<{ id: string }[]>`
           insert into ${versions} (room, name, at, created_by, created_at)
           values (${v.room}, ${v.name}, ${v.at}, ${v.createdBy}, ${v.createdAt}) returning id`;
@@ -450,7 +507,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }),
 
     listVersions: (room) =>
-      guard.run('listVersions', async () =>
+      run('listVersions', async () =>
         (
           await sql<{ id: string; room: string; name: string; at: string; created_by: string; created_at: string }[]>`
             select id, room, name, at, created_by, created_at from ${versions} where room = ${room} order by at, id`
@@ -458,7 +515,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     registerRoom: (info) =>
-      guard.run('registerRoom', async () => {
+      run('registerRoom', async () => {
         // First registration wins: reopening a room must not rewrite who created it and when.
         await sql`
           insert into ${rooms} (room, kind, created_at, created_by)
@@ -467,7 +524,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }),
 
     getRoom: (room) =>
-      guard.run('getRoom', async () => {
+      run('getRoom', async () => {
         const [row] = await sql<RoomRow[]>`
           select room, kind, created_at, created_by from ${rooms} where room = ${room}`;
         return row ? toRoom(row) : null;
@@ -475,7 +532,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     // collate "C": byte order, the same tie-break as SQLite's and the memory store's.
     listRooms: () =>
-      guard.run('listRooms', async () =>
+      run('listRooms', async () =>
         (
           await sql<RoomRow[]>`
             select room, kind, created_at, created_by from ${rooms} order by created_at, room collate "C"`
@@ -483,7 +540,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       ),
 
     createInvitation: (inv) =>
-      guard.run('createInvitation', async () => {
+      run('createInvitation', async () => {
         const [row] = await sql<InvitationRow[]>`
           insert into ${invitations} (id, code_hash, plan, scope, role, expires_at, session_until, max_uses, member_id, label,
             require_sign_in, created_by, created_at)
@@ -493,21 +550,21 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return toInvitation(row);
       }),
     getInvitation: (id) =>
-      guard.run('getInvitation', async () => {
+      run('getInvitation', async () => {
         const [row] = await sql<InvitationRow[]>`select * from ${invitations} where id = ${id}`;
         return row ? toInvitation(row) : null;
       }),
     invitationByCodeHash: (hash) =>
-      guard.run('invitationByCodeHash', async () => {
+      run('invitationByCodeHash', async () => {
         const [row] = await sql<InvitationRow[]>`select * from ${invitations} where code_hash = ${hash}`;
         return row ? toInvitation(row) : null;
       }),
     listInvitations: (plan) =>
-      guard.run('listInvitations', async () =>
+      run('listInvitations', async () =>
         (await sql<InvitationRow[]>`select * from ${invitations} where plan = ${plan} order by created_at desc, id collate "C" desc`).map(toInvitation)
       ),
     useInvitation: (id, now) =>
-      guard.run('useInvitation', () =>
+      run('useInvitation', () =>
         sql.begin(async (tx) => {
           const [row] = await tx<InvitationRow[]>`select * from ${invitations} where id = ${id} for update`;
           const refusal = useRefusal(row ? toInvitation(row) : null, now);
@@ -517,7 +574,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         })
       ),
     revokeInvitation: (id, at) =>
-      guard.run('revokeInvitation', () =>
+      run('revokeInvitation', () =>
         sql.begin(async (tx) => {
           const found = await tx`update ${invitations} set revoked_at = coalesce(revoked_at, ${at}) where id = ${id}`;
           if (!found.count) return [];
@@ -527,7 +584,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         })
       ),
     createPerson: (p) =>
-      guard.run('createPerson', async () => {
+      run('createPerson', async () => {
         try {
           await sql`
             insert into ${people} (id, plan, name, member_id, role, invitation_id, created_at, last_seen_at, revoked_at, subject)
@@ -540,20 +597,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       }),
     getPerson: (id) =>
-      guard.run('getPerson', async () => {
+      run('getPerson', async () => {
         const [row] = await sql<PersonRow[]>`select * from ${people} where id = ${id}`;
         return row ? toPerson(row) : null;
       }),
     listPeople: (plan) =>
-      guard.run('listPeople', async () =>
+      run('listPeople', async () =>
         (await sql<PersonRow[]>`select * from ${people} where plan = ${plan} order by created_at, id collate "C"`).map(toPerson)
       ),
     peopleBySubject: (plan, subject) =>
-      guard.run('peopleBySubject', async () =>
+      run('peopleBySubject', async () =>
         (await sql<PersonRow[]>`select * from ${people} where plan = ${plan} and subject = ${subject} order by created_at, id collate "C"`).map(toPerson)
       ),
     updatePerson: (id, patch) =>
-      guard.run('updatePerson', async () => {
+      run('updatePerson', async () => {
         const [row] = await sql<PersonRow[]>`
           update ${people} set
             role = coalesce(${patch.role ?? null}::text, role),
@@ -564,38 +621,38 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return row ? toPerson(row) : null;
       }),
     touchPeople: (ids, at) =>
-      guard.run('touchPeople', async () => {
+      run('touchPeople', async () => {
         if (ids.length === 0) return;
         await sql`update ${people} set last_seen_at = greatest(last_seen_at, ${at}::bigint) where id = any(${sql.array([...ids])}::text[])`;
       }),
     revokeSession: (id, at) =>
-      guard.run('revokeSession', async () => {
+      run('revokeSession', async () => {
         const [row] = await sql<SessionRow[]>`update ${sessions} set revoked_at = coalesce(revoked_at, ${at}::bigint) where id = ${id} returning *`;
         return row ? toSession(row) : null;
       }),
     createSession: (s) =>
-      guard.run('createSession', async () => {
+      run('createSession', async () => {
         await sql`
           insert into ${sessions} (id, person_id, plan, created_at, expires_at, revoked_at)
           values (${s.id}, ${s.personId}, ${s.plan}, ${s.createdAt}, ${s.expiresAt}, ${s.revokedAt})`;
       }),
     getSession: (id) =>
-      guard.run('getSession', async () => {
+      run('getSession', async () => {
         const [row] = await sql<SessionRow[]>`select * from ${sessions} where id = ${id}`;
         return row ? toSession(row) : null;
       }),
     addAudit: (e) =>
-      guard.run('addAudit', async () => {
+      run('addAudit', async () => {
         await sql`
           insert into ${audit} (plan, at, actor, actor_name, action, subject, detail)
           values (${e.plan}, ${e.at}, ${e.actor}, ${e.actorName}, ${e.action}, ${e.subject}, ${sql.json(e.detail as postgres.JSONValue)})`;
       }),
     listAudit: (plan, limit) =>
-      guard.run('listAudit', async () =>
+      run('listAudit', async () =>
         (await sql<AuditRow[]>`select * from ${audit} where plan = ${plan} order by at desc, id desc limit ${limit}`).map(toAudit)
       ),
     claimClients: (room, owner, clients) =>
-      guard.run('claimClients', async () => {
+      run('claimClients', async () => {
         if (clients.length === 0) return new Map();
         const rows = clients.map((client) => ({ room, client_id: client, owner }));
         await sql`insert into ${owners} ${sql(rows, 'room', 'client_id', 'owner')} on conflict do nothing`;
@@ -604,7 +661,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         return new Map(held.map((r) => [Number(r.client_id), r.owner]));
       }),
     withExtensionState: (room, extension, fn) =>
-      guard.run('withExtensionState', () =>
+      run('withExtensionState', () =>
         sql.begin(async (tx) => {
           // The row lock serialises every server's requests for this (room, extension); a second
           // server's insert waits on the first's uncommitted row, then finds it.
@@ -620,7 +677,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }).then((done) => done.result)
       ),
     clientOwners: (room) =>
-      guard.run('clientOwners', async () => {
+      run('clientOwners', async () => {
         const rows = await sql<{ client_id: string; owner: string }[]>`select client_id, owner from ${owners} where room = ${room}`;
         return new Map(rows.map((r) => [Number(r.client_id), r.owner]));
       }),

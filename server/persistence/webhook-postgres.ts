@@ -51,7 +51,7 @@ const toDelivery = (r: Row): Delivery => ({
 });
 const COLUMNS = 'id, webhook_id, plan, event_id, event, item, body, created_at, status, next_at, attempts';
 
-export function postgresWebhookStore(sql: postgres.Sql, schema: string, guard: StoreGuard): WebhookStore {
+export function postgresWebhookStore(sql: postgres.Sql, schema: string, guard: Pick<StoreGuard, 'run'>): WebhookStore {
   const hooks = sql(`${schema}.webhooks`);
   const deliveries = sql(`${schema}.deliveries`);
   const cols = sql.unsafe(COLUMNS);

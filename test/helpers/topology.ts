@@ -25,6 +25,8 @@ export type Topology = {
   /** The shared schema, read directly (not through any server). */
   store: PlenaryStore;
   token: ReturnType<typeof tokenFor>;
+  /** The servers' shared PLENARY_SECRET (benchmarks sign their own tokens with it). */
+  secret: string;
   /** Open sync sockets per server (from each live server's /healthz); a dead server counts -1. */
   sockets(): Promise<number[]>;
   /** Whether HAProxy's health checks currently hold each server as up (its stats page). */
@@ -118,6 +120,7 @@ export async function startTopology(n = 3, env: Record<string, string> = {}): Pr
     redis,
     store,
     token: tokenFor(SECRET),
+    secret: SECRET,
     async sockets() {
       return Promise.all(
         servers.map(async (s) => {
