@@ -17,6 +17,7 @@ import RetrosView from '../retro/RetrosView.svelte';
 import StandupView from '../standup/StandupView.svelte';
 import MetricsView from '../metrics/MetricsView.svelte';
 import HistoryView from '../history/HistoryView.svelte';
+import ResourcesView from '../resources/ResourcesView.svelte';
 import type { OpenPlan } from './openPlan.svelte.ts';
 
 export type PlanViewEntry = { id: string; label: string; component: Component<{ plan: OpenPlan }> };
@@ -31,6 +32,7 @@ export const VIEWS: PlanViewEntry[] = [
   { id: 'meeting', label: 'Meeting', component: MeetingView },
   { id: 'pack', label: 'Status pack', component: PackView },
   { id: 'timeline', label: 'Timeline', component: TimelineView },
+  { id: 'resources', label: 'Resources', component: ResourcesView },
   { id: 'standup', label: 'Stand-up', component: StandupView },
   { id: 'retros', label: 'Retros', component: RetrosView },
   { id: 'metrics', label: 'Metrics', component: MetricsView },
