@@ -155,3 +155,18 @@ describe('concurrent booking edits converge', () => {
     });
   }
 });
+
+describe('demo plan resources', () => {
+  it('has pools with dated changes and an over-allocation that threatens a milestone', async () => {
+    const { buildDemoPlan } = await import('../../server/seed/demo-plan.ts');
+    const { milestones } = await import('../../shared/doc/timeline.ts');
+    const { threats } = await import('../../shared/resources/threats.ts');
+    const doc = buildDemoPlan(Date.UTC(2026, 11, 3, 12));
+    const m = new ResourceModel({ start: '2026-11-30', weeks: 20, workingDays: [1, 2, 3, 4, 5] });
+    m.apply({ people: resourcePeople.list(doc), pools: pools.list(doc), bookings: listBookings(doc), milestones: milestones.list(doc) });
+    expect(pools.get(doc, 'pool-gpu')!.changes.map((c) => c.kind)).toEqual(['delivery', 'delivery', 'maintenance']);
+    const found = threats(m, [...m.peopleIds(), ...m.poolIds()], milestones.list(doc));
+    expect(found.map((t) => t.key)).toContain('m-tom:ms-cluster-accept');
+    doc.destroy();
+  });
+});
