@@ -170,3 +170,20 @@ describe('demo plan resources', () => {
     doc.destroy();
   });
 });
+
+describe('removing nested entries', () => {
+  it('removes leave and capacity changes, and says false for what is gone', async () => {
+    const { removeCapacityChange, removeLeave } = await import('../../shared/doc/resources.ts');
+    const doc = plan();
+    setPerson(doc, ana, 'm-ana', {});
+    const leave = addLeave(doc, ana, 'm-ana', { start: '2026-12-24', end: '2026-12-24', note: '' })!;
+    const pool = addPool(doc, ana, { name: 'GPU', kind: 'gpu-node', unit: 'nodes', capacity: 8, rank: 'i' });
+    const change = addCapacityChange(doc, ana, pool, { kind: 'delivery', date: '2026-12-01', end: null, units: 8, note: '' })!;
+    expect(removeLeave(doc, ana, 'm-ana', leave)).toBe(true);
+    expect(removeLeave(doc, ana, 'm-ana', leave)).toBe(false);
+    expect(removeCapacityChange(doc, ana, pool, change)).toBe(true);
+    expect(removeCapacityChange(doc, ana, 'nope', change)).toBe(false);
+    expect(resourcePeople.get(doc, 'm-ana')!.leave).toEqual([]);
+    expect(pools.get(doc, pool)!.changes).toEqual([]);
+  });
+});
