@@ -95,6 +95,12 @@ describe('resources view', () => {
     await ada.getByRole('button', { name: 'Pools', exact: true }).click();
     await ada.locator('button[data-resource="pool-gpu"]').first().waitFor({ timeout: 5_000 });
     await screenshot(ada, 'resources-pools');
+    // The status pack shows the resource picture with the logged risk.
+    await ada.getByRole('tab', { name: 'Status pack', exact: true }).click();
+    const picture = ada.locator('section[data-section="resources"]');
+    await picture.waitFor({ timeout: 10_000 });
+    await expect.poll(() => picture.textContent(), { timeout: 5_000 }).toContain('Priya Raman over-allocated');
+    expect(await picture.textContent()).toContain('risk logged');
     expect(errors).toEqual([]);
   }, 150_000);
 });
