@@ -7,6 +7,9 @@
 import * as Y from 'yjs';
 import { snapshot } from '../../shared/doc/snapshot.ts';
 import { computeMetrics, type PlanMetrics, type Unit } from '../../shared/metrics/index.ts';
+import { members } from '../../shared/doc/members.ts';
+import { listBookings, pools, resourcePeople } from '../../shared/doc/resources.ts';
+import { resourceReport, type ResourceReport } from '../../shared/resources/report.ts';
 import type { DocStore } from '../persistence/store.ts';
 
 export type MetricsSource = {
@@ -16,7 +19,8 @@ export type MetricsSource = {
   now?: () => number;
 };
 
-export type MetricsResponse = PlanMetrics & { room: string; asOf: string; unit: Unit };
+/** `resources` (issue 15): utilisation per resource and week from the current week (RESOURCES.md). */
+export type MetricsResponse = PlanMetrics & { room: string; asOf: string; unit: Unit; resources: ResourceReport };
 
 /** The plan's metrics at `now`; null when there is no plan called `room`. */
 export async function planMetrics(src: MetricsSource, room: string, options: { unit?: Unit; by?: string[] } = {}): Promise<MetricsResponse | null> {
@@ -24,12 +28,22 @@ export async function planMetrics(src: MetricsSource, room: string, options: { u
   if (!info || info.kind !== 'plan') return null;
   const now = (src.now ?? Date.now)();
   const unit = options.unit ?? 'points';
-  const compute = (doc: Y.Doc): MetricsResponse => ({
-    room,
-    asOf: new Date(now).toISOString(),
-    unit,
-    ...computeMetrics(snapshot(doc), now, { unit, forecast: { by: options.by } })
-  });
+  const compute = (doc: Y.Doc): MetricsResponse => {
+    const snap = snapshot(doc);
+    return {
+      room,
+      asOf: new Date(now).toISOString(),
+      unit,
+      ...computeMetrics(snap, now, { unit, forecast: { by: options.by } }),
+      resources: resourceReport(
+        {
+          people: resourcePeople.list(doc), pools: pools.list(doc), bookings: listBookings(doc), milestones: [...snap.milestones],
+          members: members.list(doc), timeZone: snap.meta.timeZone, workingDays: [...snap.meta.workingDays]
+        },
+        now
+      )
+    };
+  };
   const live = src.resident?.(room);
   if (live) return compute(live);
   const loaded = await src.store.load(room);

@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { addCard, cards, estimateCard, moveCard, type Place } from '../../shared/doc/cards.ts';
 import { decisions } from '../../shared/doc/decisions.ts';
 import { addMember, setSprintCapacity } from '../../shared/doc/members.ts';
+import { addDemoResources } from './demo-resources.ts';
 import { createEditor, type Editor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { addRaidItem } from '../../shared/doc/raid.ts';
@@ -202,6 +203,7 @@ class DemoBuilder {
     this.clock = this.floor;
     this.addPeopleAndStructure();
     this.addTimeline();
+    this.addResources();
     this.addRaidAndDecisions();
     for (let i = 0; i < SPRINTS.length; i++) this.runSprint(i);
     this.addBacklog();
@@ -242,6 +244,11 @@ class DemoBuilder {
       );
     }
     DEPENDENCIES.forEach(([from, to, lagDays], k) => dependencies.add(this.doc, ed, { from, to, type: 'FS', lagDays }, { id: `dep-${k + 1}` }));
+  }
+
+  private addResources(): void {
+    const start = (id: string) => milestones.get(this.doc, id)?.start ?? null;
+    addDemoResources(this.doc, this.editors.eleanor, (offset) => addDays(this.anchor, offset), start);
   }
 
   private addRaidAndDecisions(): void {

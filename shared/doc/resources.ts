@@ -126,11 +126,16 @@ export function addLeave(doc: Y.Doc, editor: Editor, memberId: string, leave: Om
   return id;
 }
 
-export function removeLeave(doc: Y.Doc, editor: Editor, memberId: string, leaveId: string): boolean {
-  const leave = resourcePeople.item(doc, memberId)?.get('leave');
-  if (!(leave instanceof Y.Map) || !leave.has(leaveId)) return false;
-  doc.transact(() => leave.delete(leaveId), editor.origin);
+/** Deletes one entry of an item's nested map; false when the item or the entry is gone. */
+function removeNested(doc: Y.Doc, editor: Editor, item: ItemMap | null, key: string, id: string): boolean {
+  const nested = item?.get(key);
+  if (!(nested instanceof Y.Map) || !nested.has(id)) return false;
+  doc.transact(() => nested.delete(id), editor.origin);
   return true;
+}
+
+export function removeLeave(doc: Y.Doc, editor: Editor, memberId: string, leaveId: string): boolean {
+  return removeNested(doc, editor, resourcePeople.item(doc, memberId), 'leave', leaveId);
 }
 
 export const pools = defineCollection<Pool, Partial<Omit<Pool, 'id' | 'changes'>>>(PLAN_ROOT.pools, (id, m) => ({
@@ -160,10 +165,7 @@ export function addCapacityChange(doc: Y.Doc, editor: Editor, poolId: string, ch
 }
 
 export function removeCapacityChange(doc: Y.Doc, editor: Editor, poolId: string, changeId: string): boolean {
-  const changes = pools.item(doc, poolId)?.get('changes');
-  if (!(changes instanceof Y.Map) || !changes.has(changeId)) return false;
-  doc.transact(() => changes.delete(changeId), editor.origin);
-  return true;
+  return removeNested(doc, editor, pools.item(doc, poolId), 'changes', changeId);
 }
 
 /** Reads a booking from any field source (a Y.Map, or a plain patch being cleaned). */

@@ -369,7 +369,7 @@ describe('steering', () => {
 
     // The printable view has every section; Chromium prints it to PDF with the print stylesheet.
     const sections = await ada.locator('[data-testid="status-pack"] section').evaluateAll((s) => s.map((x) => x.getAttribute('data-section')));
-    expect(sections).toEqual(['figures', 'workstreams', 'milestones', 'risks', 'issues', 'decisions', 'register']);
+    expect(sections).toEqual(['figures', 'workstreams', 'milestones', 'resources', 'risks', 'issues', 'decisions', 'register']);
     expect(await ada.locator('[data-asof]').textContent()).toMatch(/^as of .* \(Europe\/London\)$/);
     const pdf = await ada.pdf({ format: 'A4', printBackground: true });
     fs.mkdirSync('test-results', { recursive: true });

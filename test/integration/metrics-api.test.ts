@@ -58,6 +58,20 @@ describe('metrics API', () => {
     expect(m.forecast!.howMany[0].by).toBe(active.end);
   });
 
+  it('reports utilisation per resource and week, and the over-allocation that threatens cluster acceptance', async () => {
+    const res = await get(`/api/plans/${ROOM}/metrics`, server.token(ROOM, 'viewer'));
+    const { resources } = (await res.json()) as MetricsResponse;
+    expect(resources.weeks).toBe(13);
+    const tom = resources.resources.find((r) => r.id === 'm-tom')!;
+    expect(tom).toMatchObject({ kind: 'person', name: 'Tom Okafor', unit: 'hours' });
+    expect(tom.weeks).toHaveLength(13);
+    expect(tom.weeks.some((w) => w.over && w.utilisation! > 1)).toBe(true);
+    const gpu = resources.resources.find((r) => r.id === 'pool-gpu')!;
+    expect(gpu.unit).toBe('nodes');
+    expect(gpu.weeks[0].capacity).toBe(32);
+    expect(resources.threats.map((t) => t.key)).toContain('m-tom:ms-cluster-accept');
+  });
+
   it('accepts the token as ?token= and takes unit and by', async () => {
     const res = await fetch(`${server.url}/api/plans/${ROOM}/metrics?unit=cards&by=2099-01-01&token=${server.token(ROOM, 'editor')}`);
     expect(res.status).toBe(200);

@@ -155,3 +155,35 @@ describe('concurrent booking edits converge', () => {
     });
   }
 });
+
+describe('demo plan resources', () => {
+  it('has pools with dated changes and an over-allocation that threatens a milestone', async () => {
+    const { buildDemoPlan } = await import('../../server/seed/demo-plan.ts');
+    const { milestones } = await import('../../shared/doc/timeline.ts');
+    const { threats } = await import('../../shared/resources/threats.ts');
+    const doc = buildDemoPlan(Date.UTC(2026, 11, 3, 12));
+    const m = new ResourceModel({ start: '2026-11-30', weeks: 20, workingDays: [1, 2, 3, 4, 5] });
+    m.apply({ people: resourcePeople.list(doc), pools: pools.list(doc), bookings: listBookings(doc), milestones: milestones.list(doc) });
+    expect(pools.get(doc, 'pool-gpu')!.changes.map((c) => c.kind)).toEqual(['delivery', 'delivery', 'maintenance']);
+    const found = threats(m, [...m.peopleIds(), ...m.poolIds()], milestones.list(doc));
+    expect(found.map((t) => t.key)).toContain('m-tom:ms-cluster-accept');
+    doc.destroy();
+  });
+});
+
+describe('removing nested entries', () => {
+  it('removes leave and capacity changes, and says false for what is gone', async () => {
+    const { removeCapacityChange, removeLeave } = await import('../../shared/doc/resources.ts');
+    const doc = plan();
+    setPerson(doc, ana, 'm-ana', {});
+    const leave = addLeave(doc, ana, 'm-ana', { start: '2026-12-24', end: '2026-12-24', note: '' })!;
+    const pool = addPool(doc, ana, { name: 'GPU', kind: 'gpu-node', unit: 'nodes', capacity: 8, rank: 'i' });
+    const change = addCapacityChange(doc, ana, pool, { kind: 'delivery', date: '2026-12-01', end: null, units: 8, note: '' })!;
+    expect(removeLeave(doc, ana, 'm-ana', leave)).toBe(true);
+    expect(removeLeave(doc, ana, 'm-ana', leave)).toBe(false);
+    expect(removeCapacityChange(doc, ana, pool, change)).toBe(true);
+    expect(removeCapacityChange(doc, ana, 'nope', change)).toBe(false);
+    expect(resourcePeople.get(doc, 'm-ana')!.leave).toEqual([]);
+    expect(pools.get(doc, pool)!.changes).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ export const VIEWS: PlanViewEntry[] = [
   { id: 'meeting', label: 'Meeting', load: () => import('../steering/MeetingView.svelte') },
   { id: 'pack', label: 'Status pack', load: () => import('../steering/PackView.svelte') },
   { id: 'timeline', label: 'Timeline', load: () => import('../timeline/TimelineView.svelte') },
+  { id: 'resources', label: 'Resources', load: () => import('../resources/ResourcesView.svelte') },
   { id: 'standup', label: 'Stand-up', load: () => import('../standup/StandupView.svelte') },
   { id: 'retros', label: 'Retros', load: () => import('../retro/RetrosView.svelte') },
   { id: 'metrics', label: 'Metrics', load: () => import('../metrics/MetricsView.svelte') },
