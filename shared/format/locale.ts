@@ -33,6 +33,15 @@ export function numberFormat(locale: string, options: Intl.NumberFormatOptions):
   return f;
 }
 
+/** This browser's own zone, for moments that belong to no plan (invitations, sessions). */
+export function viewerZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
 /** An IANA zone Intl knows, else UTC: a plan with a mistyped zone still shows times. */
 export function knownZone(timeZone: string): string {
   try {
