@@ -22,7 +22,8 @@ export function launchBrowser(): Promise<Browser> {
 
 /** A fresh profile (own IndexedDB, own BroadcastChannel) at the size the UI is designed for. */
 export function newContext(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  // en-GB: the person's locale the app formats in (shared/format) and date inputs follow, fixed so tests read one form.
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, locale: 'en-GB' });
 }
 
 const SOURCES = ['client/src', 'client/static', 'shared', 'svelte.config.js', 'vite.config.ts'];

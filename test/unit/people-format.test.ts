@@ -50,7 +50,7 @@ describe('times', () => {
   it('reads as just now, minutes, hours, then a date; never for no time', () => {
     expect(ago(NOW - 20_000, NOW)).toBe('just now');
     expect(ago(NOW - 5 * 60_000, NOW)).toBe('5 min ago');
-    expect(ago(NOW - 3 * 3_600_000, NOW)).toBe('3 h ago');
+    expect(ago(NOW - 3 * 3_600_000, NOW)).toBe('3 hr ago');
     expect(ago(NOW - 3 * 86_400_000, NOW)).not.toMatch(/ago/);
     expect(ago(null, NOW)).toBe('never');
   });

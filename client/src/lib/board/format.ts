@@ -3,28 +3,13 @@
  * clock is passed in.
  */
 import type { Card, StatusCategory } from '$shared/schema.ts';
+import { formatDateNear } from '../../../../shared/format/dates.ts';
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+export { dateInZone } from '../../../../shared/format/dates.ts';
 
-/** 'YYYY-MM-DD' of instant `now` on the wall clock of `timeZone`. */
-export function dateInZone(now: number, timeZone: string): string {
-  let f = dayFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormatters.set(timeZone, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(now)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** '12 Mar' (this year) or '12 Mar 2027', from an ISO date; no time zone involved. */
+/** '12 Mar' (this year) or '12 Mar 2027' in the person's locale, from an ISO date; no time zone involved. */
 export function shortDate(iso: string, today?: string): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const base = `${d} ${MONTHS[m - 1] ?? '?'}`;
-  return today && today.slice(0, 4) === iso.slice(0, 4) ? base : `${base} ${y}`;
+  return formatDateNear(iso, today);
 }
 
 /** A due date passed (in the plan's zone) on a card that is not finished. */

@@ -2,12 +2,11 @@
 import type { Member, Status } from '$shared/schema.ts';
 import type { Peer } from '../presence/presence.svelte.ts';
 
-// dateStyle/timeStyle cannot be combined with timeZoneName, hence the separate fields.
-const WHEN = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+import { formatDateTime, viewerZone } from '../../../../shared/format/index.ts';
 
-/** A moment in the viewer's own time zone, with the zone named: "25 Nov 2026, 09:10 GMT+1". */
-export function formatWhen(at: number): string {
-  return WHEN.format(new Date(at));
+/** A moment on the plan's wall clock (the viewer's when none is given), zone named: "25 Nov 2026, 09:10 GMT". */
+export function formatWhen(at: number, timeZone = viewerZone()): string {
+  return formatDateTime(at, timeZone);
 }
 
 export function isoWhen(at: number): string {

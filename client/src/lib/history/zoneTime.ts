@@ -3,6 +3,7 @@
  * Pure; offsets come from shared/metrics/calendar.ts so every view agrees on the zone's rules.
  */
 import { zoneOffset } from '$shared/metrics/calendar.ts';
+import { formatDateTime } from '$shared/format/index.ts';
 
 export function toLocalInput(t: number, tz: string): string {
   return new Date(t + zoneOffset(t, tz)).toISOString().slice(0, 16);
@@ -19,5 +20,5 @@ export function fromLocalInput(value: string, tz: string): number | null {
 }
 
 export function formatMoment(t: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(t);
+  return formatDateTime(t, tz);
 }

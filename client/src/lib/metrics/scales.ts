@@ -1,4 +1,5 @@
 /** Small SVG scale and path helpers for the metrics charts (no d3): linear and band scales, nice ticks, paths with gaps. */
+import { formatDayMonth } from '../../../../shared/format/dates.ts';
 
 export type Linear = ((v: number) => number) & { domain: [number, number]; range: [number, number]; ticks: (count?: number) => number[] };
 
@@ -84,7 +85,7 @@ export function areaPath(lower: readonly number[], upper: readonly number[], x: 
 
 /** "3 Mar" for an ISO date (UTC, so no zone shifts the label). */
 export function shortDate(iso: string): string {
-  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return formatDayMonth(iso);
 }
 
 /** Up to `max` evenly spread indexes of `n` items, always including the first and the last. */

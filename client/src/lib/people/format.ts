@@ -1,5 +1,6 @@
 /** Words for the People panel: invitation states, times, audit sentences. Pure functions. */
 import type { AuditEntry, Invitation } from '../api/access.ts';
+import { formatDate, formatDateTime, formatRelative, dateInZone, viewerZone } from '../../../../shared/format/index.ts';
 
 export type InvitationStatus = 'active' | 'expired' | 'usedUp' | 'revoked';
 
@@ -21,8 +22,9 @@ export function uses(inv: Invitation): string {
   return inv.maxUses === null ? `${inv.uses} (no limit)` : `${inv.uses} of ${inv.maxUses}`;
 }
 
+/** Invitations and sessions belong to no plan clock: the viewer's zone, named. */
 export function dateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatDateTime(ms, viewerZone());
 }
 
 /** "just now", "5 min ago", "3 h ago", then the date. */
@@ -30,9 +32,8 @@ export function ago(ms: number | null, now: number): string {
   if (ms === null || ms <= 0) return 'never';
   const s = Math.max(0, Math.round((now - ms) / 1000));
   if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(ms).toLocaleDateString(undefined, { dateStyle: 'medium' });
+  if (s < 86_400) return formatRelative(ms, now, viewerZone());
+  return formatDate(dateInZone(ms, viewerZone()));
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);

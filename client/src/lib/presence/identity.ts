@@ -4,6 +4,8 @@
  * every screen without anyone storing it. Colours are dark enough for white initials (≥ 4.5:1),
  * and the name is always shown beside them, so colour is never the only cue.
  */
+import { formatTime } from '../../../../shared/format/dates.ts';
+
 const NAME_KEY = 'plenary:name';
 export const MAX_NAME = 60;
 
@@ -34,7 +36,7 @@ function validZone(tz: unknown): string | null {
 /** "14:05" in a zone (24-hour, the reader's locale), or null for an unknown zone. */
 export function localTime(tz: string | null, at: number): string | null {
   if (!tz) return null;
-  return new Intl.DateTimeFormat(undefined, { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return formatTime(at, tz);
 }
 
 export function colorFor(id: string): string {

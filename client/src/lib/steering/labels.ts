@@ -1,5 +1,6 @@
 /** Words for the RAID enums and the 5 × 5 scales, in one place for every steering view. */
 import type { DecisionStatus, RaidKind, RaidStatus } from '$shared/schema.ts';
+import { formatDateTime } from '$shared/format/index.ts';
 
 export const KINDS: RaidKind[] = ['risk', 'assumption', 'issue', 'dependency'];
 export const STATUSES: RaidStatus[] = ['open', 'monitoring', 'mitigating', 'closed'];
@@ -14,5 +15,5 @@ export const LIKELIHOOD_WORDS = ['Rare', 'Unlikely', 'Possible', 'Likely', 'Almo
 export const IMPACT_WORDS = ['Minimal', 'Minor', 'Moderate', 'Major', 'Severe'];
 
 export function formatTime(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+  return formatDateTime(t, timeZone);
 }
