@@ -16,6 +16,7 @@ import type { OidcClient } from '../auth/oidc.ts';
 import type { Logger } from '../observability/logger.ts';
 import { mountSessionApi } from './session-api.ts';
 import { mountHistoryApi } from './history-api.ts';
+import type { RebuildRate } from '../history/rebuild-limit.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -51,6 +52,8 @@ export type AppDeps = {
   admitsAddress?: (address: string) => boolean;
   /** The server's clock (injected in tests, like the rooms'). */
   now?: () => number;
+  /** Per-person limit on rebuilding past moments (history-api.ts); null or absent = none. */
+  rebuildRate?: RebuildRate | null;
 };
 
 /** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */

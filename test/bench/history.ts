@@ -139,7 +139,7 @@ export async function benchHistory(args: Args) {
 
     // Through a real server on the same file.
     const log = createLogger('warn');
-    const server = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' }), { log, now: () => end });
+    const server = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn', HISTORY_REBUILDS_PER_SEC: '0' }), { log, now: () => end });
     const token = signToken(server.secret, { sub: 'u-viewer', name: 'Viewer', room: ROOM, role: 'viewer', exp: Math.floor(Date.now() / 1000) + 3600 });
     const http: number[] = [];
     let bytes = 0;

@@ -8,7 +8,7 @@ import { addCard, cards, estimateCard, moveCard } from '../../shared/doc/cards.t
 import { addDecision, updateDecision } from '../../shared/doc/decisions.ts';
 import { createEditor, type Editor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
-import { createRaidItem, raid, raidHistories, rescoreRaidItem } from '../../shared/doc/raid.ts';
+import { createRaidItem, raidHistories, rescoreRaidItem, type RaidFields } from '../../shared/doc/raid.ts';
 import { snapshot } from '../../shared/doc/snapshot.ts';
 import { addSprint } from '../../shared/doc/sprints.ts';
 import { milestones, removeMilestone } from '../../shared/doc/timeline.ts';
@@ -24,7 +24,7 @@ function plan(): Y.Doc {
   return doc;
 }
 
-const risk = { kind: 'risk', title: 'GPU deliveries slip', owner: null, status: 'open', raised: '2025-01-06', review: null, due: null, likelihood: 3, impact: 3, residualLikelihood: null, residualImpact: null, links: [] } as const;
+const risk: RaidFields = { kind: 'risk', title: 'GPU deliveries slip', owner: null, status: 'open', raised: '2025-01-06', review: null, due: null, likelihood: 3, impact: 3, residualLikelihood: null, residualImpact: null, links: [] };
 const milestone = { name: 'Beta', kind: 'milestone', workstream: null, start: '2025-03-01', end: '2025-03-01', baselineStart: null, baselineEnd: null, stage: 'build', owner: null } as const;
 
 describe('comparePlans', () => {
@@ -76,7 +76,7 @@ describe('comparePlans', () => {
   it('reports a risk moved on the heat map (residual score once assessed) with the RAID log author', () => {
     clock = T0;
     const doc = plan();
-    const id = createRaidItem(doc, as('ann'), { ...risk });
+    const id = createRaidItem(doc, as('ann'), risk);
     const before = snapshot(doc);
     const from = clock;
     clock += 5_000;
@@ -99,8 +99,7 @@ describe('comparePlans', () => {
     const doc = plan();
     const before = snapshot(doc);
     clock += 1;
-    const id = createRaidItem(doc, as('ann'), { ...risk });
-    raid.get(doc, id);
+    const id = createRaidItem(doc, as('ann'), risk);
     expect(comparePlans(before, snapshot(doc), { from: T0, to: clock }, { raid: raidHistories(doc) })).toEqual([
       { kind: 'added', item: 'raid', id, title: risk.title, from: null, to: null, by: 'ann', at: T0 + 1 }
     ]);
