@@ -35,6 +35,8 @@ export type Config = {
   compactBytes: number;
   /** Original updates older than this (and covered by a kept checkpoint) are pruned. 0 = keep forever. */
   retentionDays: number;
+  /** Per-person rate limit on rebuilding past moments (GET /at, /compare); null = no limit. */
+  rebuildRate: { perSecond: number; burst: number } | null;
   /** Liveness pings, online lists to the other servers and "last seen" writes run this often. */
   heartbeatMs: number;
   /** A connected person's lastSeenAt is written at most this often. */
@@ -83,6 +85,12 @@ const ENV_LIMITS: Record<keyof Limits, string> = {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** HISTORY_REBUILDS_PER_SEC (default 4; 0 = no limit) and HISTORY_REBUILD_BURST (default 20). */
+function rebuildRate(env: NodeJS.ProcessEnv): { perSecond: number; burst: number } | null {
+  const perSecond = number(env, 'HISTORY_REBUILDS_PER_SEC', 4);
+  return perSecond === 0 ? null : { perSecond, burst: Math.max(1, number(env, 'HISTORY_REBUILD_BURST', 20)) };
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -158,6 +166,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactEntries: number(env, 'COMPACT_ENTRIES', 500),
     compactBytes: number(env, 'COMPACT_BYTES', 1024 * 1024),
     retentionDays: number(env, 'RETENTION_DAYS', 90),
+    rebuildRate: rebuildRate(env),
     heartbeatMs: number(env, 'HEARTBEAT_MS', 30_000),
     lastSeenEveryMs: number(env, 'LAST_SEEN_MS', 60_000),
     seedDemo: env.SEED_DEMO !== '0',

@@ -90,7 +90,7 @@ export async function startPlenary(
   const app = createApp({
     secret, store, metrics, people, online: (personId) => online.has(personId), clientDir: options.clientDir ?? CLIENT_DIR, rooms, resident: (name) => rooms.get(name)?.doc,
     admitsAddress: (address) => sync.admitsAddress(address), stats, health, oidc, publicUrl: config.publicUrl, log, now: options.now,
-    apiKeys
+    apiKeys, rebuildRate: config.rebuildRate
   });
   // Frames above maxFrameBytes are closed by us with a Plenary close code; ws's own hard cap (which
   // closes with 1009) only guards memory against absurd frames.

@@ -14,6 +14,7 @@ import type { OidcClient } from '../auth/oidc.ts';
 import type { Logger } from '../observability/logger.ts';
 import { mountSessionApi } from './session-api.ts';
 import { mountHistoryApi } from './history-api.ts';
+import type { RebuildRate } from '../history/rebuild-limit.ts';
 import { createPlanRoom } from '../plans.ts';
 import { createRetroRoom, RetroError, type RoomAccess } from '../retros.ts';
 import { readRetroInit } from '../../shared/retro/templates.ts';
@@ -55,6 +56,8 @@ export type AppDeps = {
   now?: () => number;
   /** API keys for the REST API (issue 16); absent = resolved without a bus. */
   apiKeys?: ApiKeys;
+  /** Per-person limit on rebuilding past moments (history-api.ts); null or absent = none. */
+  rebuildRate?: RebuildRate | null;
 };
 
 /** The client's address as the upgrade sees it (`req.socket.remoteAddress`), when served by Node. */

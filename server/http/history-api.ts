@@ -8,12 +8,20 @@
  *   octet-stream), rebuilt from the store (server/history/rebuild.ts); t is clamped to now, and a t
  *   before the retained history is 409 `beforeHistory`. With `from` < t, only the changes received
  *   in (from, t], to apply on top of the state at `from` (answered with `x-plenary-from`).
+ * - GET  /api/plans/:room/compare?from=<ms>&to=<ms> → what changed between the two moments
+ *   (shared/history/compare.ts), each change with who (user id and, for people, their name) and when.
  * - POST /api/plans/:room/versions {name, at?} → names a moment (default now) in the store.
+ *
+ * Rebuilds (/at, and /compare, which costs two) are limited per person (history/rebuild-limit.ts):
+ * over the limit is 429 `tooManyRebuilds`.
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { isValidRoom, type Role } from '../../shared/protocol.ts';
+import { raidHistories } from '../../shared/doc/raid.ts';
+import { snapshot } from '../../shared/doc/snapshot.ts';
 import { sprints } from '../../shared/doc/sprints.ts';
+import { comparePlans, countChanges } from '../../shared/history/compare.ts';
 import type { People } from '../auth/people.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { PlenaryStore } from '../persistence/access-store.ts';
@@ -21,6 +29,7 @@ import { readRoomDoc } from '../plans.ts';
 import { BUCKETS, defaultBucket, toBuckets, type BucketSize } from '../history/activity.ts';
 import { earliestMoment } from '../history/range.ts';
 import { changesBetween, stateAt } from '../history/rebuild.ts';
+import { createRebuildLimiter, type RebuildRate } from '../history/rebuild-limit.ts';
 import { allVersions, readVersionName, VERSION_NAME_MAX } from '../history/versions.ts';
 import { authenticate, bearer } from './access.ts';
 import { HttpError } from './errors.ts';
@@ -34,7 +43,23 @@ export type HistoryApiDeps = {
   now?: () => number;
   limit: MiddlewareHandler;
   body: (c: Context) => Promise<Record<string, unknown>>;
+  /** Per-person limit on rebuilds; null or absent = none. */
+  rebuildRate?: RebuildRate | null;
 };
+
+/** A query parameter that must be a moment in ms since the epoch; NaN when it is not one. */
+function readMoment(raw: string | undefined): number {
+  return raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+}
+
+/** The plan at a moment as a plain snapshot plus the RAID logs compare reads who from. */
+async function planAt(store: PlenaryStore, room: string, at: number) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await stateAt(store, room, at)).state);
+  const out = { snap: snapshot(doc), raid: raidHistories(doc) };
+  doc.destroy();
+  return out;
+}
 
 const EDITORS: Role[] = ['editor', 'facilitator', 'admin'];
 
@@ -42,6 +67,11 @@ export function mountHistoryApi(app: Hono, deps: HistoryApiDeps): void {
   const { store } = deps;
   const now = deps.now ?? Date.now;
   const token = (c: Context) => bearer(c.req.header('authorization'), c.req.query('token'));
+  const limiter = deps.rebuildRate ? createRebuildLimiter(deps.rebuildRate) : null;
+  /** Takes `cost` rebuilds from the session's person (never from anything in the request). */
+  function spendRebuilds(person: string, cost: number) {
+    if (limiter && !limiter.take(person, cost)) throw new HttpError(429, 'tooManyRebuilds', 'too many past moments rebuilt at once: wait a moment and try again');
+  }
 
   /** The plan named by the route, after the access check; 404 for anything that is not a plan. */
   async function plan(c: Context, roles?: Role[]) {
@@ -78,9 +108,9 @@ export function mountHistoryApi(app: Hono, deps: HistoryApiDeps): void {
   });
 
   app.get('/api/plans/:room/at', async (c) => {
-    const { room, info } = await plan(c);
-    const raw = c.req.query('t');
-    const asked = raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+    const { room, info, claims } = await plan(c);
+    spendRebuilds(claims.sub, 1);
+    const asked = readMoment(c.req.query('t'));
     if (!Number.isSafeInteger(asked)) throw new HttpError(400, 'badRequest', 't must be a time in ms since the epoch');
     const at = Math.min(asked, now());
     const earliest = await earliestOf(room, info.createdAt);
@@ -88,7 +118,7 @@ export function mountHistoryApi(app: Hono, deps: HistoryApiDeps): void {
     // With `from` (a moment the client already shows), only what changed since: much less to send
     // and to apply than the whole state when scrubbing forward.
     const fromRaw = c.req.query('from');
-    const from = fromRaw !== undefined && /^\d{1,15}$/.test(fromRaw) ? Number(fromRaw) : fromRaw === undefined ? null : NaN;
+    const from = fromRaw === undefined ? null : readMoment(fromRaw);
     if (from !== null && !(Number.isSafeInteger(from) && from >= earliest && from < at)) {
       throw new HttpError(400, 'badRequest', 'from must be a moment in ms inside the history and before t');
     }
@@ -100,6 +130,23 @@ export function mountHistoryApi(app: Hono, deps: HistoryApiDeps): void {
       'x-plenary-replayed': String(built.entries),
       'cache-control': 'no-store'
     });
+  });
+
+  app.get('/api/plans/:room/compare', async (c) => {
+    const { room, info, claims } = await plan(c);
+    spendRebuilds(claims.sub, 2);
+    const t = now();
+    const [from, to] = [readMoment(c.req.query('from')), Math.min(readMoment(c.req.query('to')), t)];
+    const earliest = await earliestOf(room, info.createdAt);
+    if (!(from >= earliest && from <= to)) throw new HttpError(400, 'badRequest', 'from and to must be moments in ms inside the history, from before to');
+    const [before, after, people] = await Promise.all([planAt(store, room, from), planAt(store, room, to), store.listPeople(room)]);
+    const changes = comparePlans(before.snap, after.snap, { from, to }, { raid: after.raid });
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    return c.json(
+      { room, from, to, counts: countChanges(changes), changes: changes.map((ch) => ({ ...ch, name: ch.by === null ? null : (names.get(ch.by) ?? null) })) },
+      200,
+      { 'cache-control': 'no-store' }
+    );
   });
 
   app.post('/api/plans/:room/versions', deps.limit, async (c) => {

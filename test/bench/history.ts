@@ -139,7 +139,7 @@ export async function benchHistory(args: Args) {
 
     // Through a real server on the same file.
     const log = createLogger('warn');
-    const server = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' }), { log, now: () => end });
+    const server = await startPlenary(readConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn', HISTORY_REBUILDS_PER_SEC: '0' }), { log, now: () => end });
     const token = signToken(server.secret, { sub: 'u-viewer', name: 'Viewer', room: ROOM, role: 'viewer', exp: Math.floor(Date.now() / 1000) + 3600 });
     const http: number[] = [];
     let bytes = 0;
@@ -153,6 +153,18 @@ export async function benchHistory(args: Args) {
         bytes = Math.max(bytes, body.length);
       }
       http.splice(0, 5);
+      // Comparing a moment with the one a week before (a steering cycle) through GET /compare: two
+      // rebuilds, two snapshots and the pure compare (shared/history/compare.ts).
+      const compareMs: number[] = [];
+      let changes = 0;
+      for (const t of moments.slice(0, 15)) {
+        const from = Math.max(earliest, t - 7 * DAY);
+        const a = performance.now();
+        const res = await fetch(`${server.url}/api/plans/${ROOM}/compare?from=${from}&to=${t}`, { headers: { authorization: `Bearer ${token}` } });
+        if (res.status !== 200) throw new Error(`GET /compare answered ${res.status}`);
+        changes = Math.max(changes, ((await res.json()) as { changes: unknown[] }).changes.length);
+        compareMs.push(performance.now() - a);
+      }
       // The activity query alone (GET /history also reads the plan's sprints, from the live room
       // when it is resident, else by rebuilding the current document).
       const activityMs: number[] = [];
@@ -186,7 +198,8 @@ export async function benchHistory(args: Args) {
         clientApplyAndSnapshotMs: ms(client),
         forwardHourServerMs: ms(forward),
         forwardHourClientApplyAndSnapshotMs: ms(forwardClient),
-        targets: { rebuildUnder300ms: (summarize(http).max ?? Infinity) < 300 }
+        compareWeekMs: { ...ms(compareMs), changesMax: changes },
+        targets: { rebuildUnder300ms: (summarize(http).max ?? Infinity) < 300, compareUnder500ms: (summarize(compareMs).max ?? Infinity) < 500 }
       };
     } finally {
       await server.close();

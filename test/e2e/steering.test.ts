@@ -229,6 +229,10 @@ describe('steering', () => {
     await tab(ada, 'Meeting');
     await ada.getByRole('button', { name: 'Start' }).click();
     await ada.locator('[data-phase="running"]').waitFor();
+    // Starting the meeting names the moment as a version, stored by the server for Ada's session.
+    await expect
+      .poll(async () => (await server.server.store.listVersions(ROOM)).filter((v) => v.name.startsWith('Steering ')).map((v) => v.createdBy.length > 0), { timeout: 5_000 })
+      .toEqual([true]);
 
     // Ada presents: Grace's page follows her to the meeting view, then to the section she clicks.
     await ada.getByRole('button', { name: 'Present' }).click();

@@ -64,7 +64,7 @@ async function committed(s: TestServer, room: string, client: TestClient) {
 describe('time travel: rebuilt moments equal what was seen live', () => {
   it('rebuilds every recorded moment of a scripted session across checkpoints, unloads and retention', async () => {
     let clock = Date.now() + 60_000;
-    server = await startServer({ now: () => clock, env: { COMPACT_ENTRIES: '3', RETENTION_DAYS: '4', ROOM_IDLE_MS: '200' } });
+    server = await startServer({ now: () => clock, env: { COMPACT_ENTRIES: '3', RETENTION_DAYS: '4', ROOM_IDLE_MS: '200', HISTORY_REBUILDS_PER_SEC: '0' } });
     const s = server;
     const room = await s.createPlan('History plan');
     const editorToken = s.token(room, 'editor', 'Ann');
