@@ -5,9 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addCard, cards, estimateCard, moveCard, rankAtEnd } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
-import { snapshot } from '../../shared/doc/snapshot.ts';
 import { statuses } from '../../shared/doc/statuses.ts';
-import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { connectClient, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { api } from '../helpers/access.ts';
+import { committed } from '../helpers/committed.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const HOUR = 3_600_000;
@@ -19,18 +20,7 @@ afterEach(async () => {
   server = null;
 });
 
-const get = async (s: TestServer, path: string, token: string) => {
-  const res = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, json: (await res.json().catch(() => null)) as any };
-};
-
-async function committed(s: TestServer, room: string, client: TestClient) {
-  const want = JSON.stringify(snapshot(client.doc));
-  await waitFor(() => {
-    const r = s.server.rooms.get(room);
-    return r && !r.uncommitted && JSON.stringify(snapshot(r.doc)) === want;
-  }, 'the edit committed');
-}
+const get = (s: TestServer, path: string, token: string) => api(s.url, 'GET', path, token);
 
 describe('compare two moments', () => {
   it('lists what changed between two moments with who and when, for any role on the plan', async () => {

@@ -7,9 +7,9 @@ import * as Y from 'yjs';
 import { addCard, cards, rankAtEnd } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { restoreCard } from '../../shared/doc/restore.ts';
-import { snapshot } from '../../shared/doc/snapshot.ts';
 import { statuses } from '../../shared/doc/statuses.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { committed } from '../helpers/committed.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer | null = null;
@@ -19,14 +19,6 @@ afterEach(async () => {
   await server?.stop();
   server = null;
 });
-
-async function committed(s: TestServer, room: string, client: TestClient) {
-  const want = JSON.stringify(snapshot(client.doc));
-  await waitFor(() => {
-    const r = s.server.rooms.get(room);
-    return r && !r.uncommitted && JSON.stringify(snapshot(r.doc)) === want;
-  }, 'the edit committed');
-}
 
 async function pastDoc(s: TestServer, room: string, token: string, t: number): Promise<Y.Doc> {
   const res = await fetch(`${s.url}/api/plans/${room}/at?t=${t}`, { headers: { authorization: `Bearer ${token}` } });

@@ -15,6 +15,8 @@ import { statuses } from '../../shared/doc/statuses.ts';
 import { addSprint, startSprintNow, closeSprint } from '../../shared/doc/sprints.ts';
 import { rankAtEnd } from '../../shared/doc/cards.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { api } from '../helpers/access.ts';
+import { committed } from '../helpers/committed.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const HOUR = 3_600_000;
@@ -40,26 +42,8 @@ async function planAt(s: TestServer, room: string, token: string, t: number) {
   return { status: 200, snap, at: Number(res.headers.get('x-plenary-at')), replayed: Number(res.headers.get('x-plenary-replayed')) };
 }
 
-const getJson = async (s: TestServer, path: string, token: string) => {
-  const res = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, json: (await res.json()) as any };
-};
-const postJson = async (s: TestServer, path: string, token: string, body: unknown) => {
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as any };
-};
-
-/**
- * Until the server holds and has committed everything the client has. Compared as plans, not state
- * vectors: a deletion leaves the state vector as it was.
- */
-async function committed(s: TestServer, room: string, client: TestClient) {
-  const want = JSON.stringify(snapshot(client.doc));
-  await waitFor(() => {
-    const r = s.server.rooms.get(room);
-    return r && !r.uncommitted && JSON.stringify(snapshot(r.doc)) === want;
-  }, 'the edit committed');
-}
+const getJson = (s: TestServer, path: string, token: string) => api(s.url, 'GET', path, token);
+const postJson = (s: TestServer, path: string, token: string, body: unknown) => api(s.url, 'POST', path, token, body);
 
 describe('time travel: rebuilt moments equal what was seen live', () => {
   it('rebuilds every recorded moment of a scripted session across checkpoints, unloads and retention', async () => {
