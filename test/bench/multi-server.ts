@@ -18,14 +18,11 @@
  * The full run is for a quiet machine; small env values give a smoke run.
  */
 import * as Y from 'yjs';
-import type * as decoding from 'lib0/decoding';
 import { createPlanRoom } from '../../server/plans.ts';
-import { addCard, cards } from '../../shared/doc/cards.ts';
-import { createEditor } from '../../shared/doc/origin.ts';
-import { MESSAGE_ACK, MESSAGE_PRIVATE, readAckBody } from '../../shared/protocol.ts';
-import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { cards } from '../../shared/doc/cards.ts';
+import { waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { ensurePostgres } from '../helpers/services.ts';
-import { startTopology, type Topology } from '../helpers/topology.ts';
+import { ackedWriter, startTopology, type Topology } from '../helpers/topology.ts';
 import { buildBigPlan } from './big-plan.ts';
 import { startLoadClient, type LoadDriver } from './load-driver.ts';
 import { killAllChildren, progress, sleep } from './proc.ts';
@@ -79,30 +76,9 @@ async function fanout(topology: Topology, load: LoadDriver) {
   };
 }
 
-/** A stock client through the balancer that keeps the titles the server acknowledged. */
-function balanced(topology: Topology, room: string, name: string) {
-  const c = connectClient(topology.wsUrl, room, topology.token(room, 'editor', name), { ack: true });
-  const written: { title: string; clock: number }[] = [];
-  const acked = new Set<string>();
-  c.provider.messageHandlers[MESSAGE_ACK] = (_e: unknown, d: decoding.Decoder) => {
-    const durable = readAckBody(d).clocks.get(c.doc.clientID) ?? 0;
-    for (const w of written) if (w.clock <= durable) acked.add(w.title);
-  };
-  c.provider.messageHandlers[MESSAGE_PRIVATE] = () => {};
-  const editor = createEditor(name.toLowerCase());
-  return Object.assign(c, {
-    room,
-    acked,
-    edit(title: string) {
-      addCard(c.doc, editor, { title, status: 'todo', rank: 'a' });
-      written.push({ title, clock: Y.getState(c.doc.store, c.doc.clientID) });
-    }
-  });
-}
-
 async function failover(topology: Topology) {
   const rooms = await Promise.all(Array.from({ length: Math.max(1, Math.ceil(CONFIG.failoverClients / 5)) }, (_, i) => createPlanRoom(topology.store, { name: `Failover ${i}` }, 'bench')));
-  const clients = Array.from({ length: CONFIG.failoverClients }, (_, i) => balanced(topology, rooms[i % rooms.length], `F${i}`));
+  const clients = Array.from({ length: CONFIG.failoverClients }, (_, i) => ackedWriter(topology, rooms[i % rooms.length], `F${i}`));
   const all: TestClient[] = clients;
   try {
     await Promise.all(clients.map((c) => waitForSync(c, 30_000)));

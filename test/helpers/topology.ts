@@ -7,8 +7,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
 import { openPostgresStore } from '../../server/persistence/postgres.ts';
 import type { PlenaryStore } from '../../server/persistence/access-store.ts';
+import { addCard } from '../../shared/doc/cards.ts';
+import { createEditor } from '../../shared/doc/origin.ts';
+import { MESSAGE_ACK, MESSAGE_PRIVATE, readAckBody } from '../../shared/protocol.ts';
+import { connectClient } from './clients.ts';
 import { privateRedis, type PrivateRedis } from './redis-server.ts';
 import { freePort, spawnServer, tempDataDir, tokenFor, type SpawnedServer } from './server.ts';
 import { dropSchemas, PG_URL } from './services.ts';
@@ -145,4 +151,30 @@ export async function startTopology(n = 3, env: Record<string, string> = {}): Pr
       await dropSchemas([schema]);
     }
   };
+}
+
+/**
+ * A stock client through the balancer that adds cards and records which of them the server
+ * acknowledged (durable), for checking that no fault loses an acknowledged edit.
+ */
+export function ackedWriter(topology: Topology, room: string, name: string) {
+  const c = connectClient(topology.wsUrl, room, topology.token(room, 'editor', name), { ack: true });
+  const written: { title: string; clock: number }[] = [];
+  const acked = new Set<string>();
+  c.provider.messageHandlers[MESSAGE_ACK] = (_e: unknown, d: decoding.Decoder) => {
+    const durable = readAckBody(d).clocks.get(c.doc.clientID) ?? 0;
+    for (const w of written) if (w.clock <= durable) acked.add(w.title);
+  };
+  c.provider.messageHandlers[MESSAGE_PRIVATE] = () => {};
+  const editor = createEditor(name.toLowerCase());
+  return Object.assign(c, {
+    room,
+    written,
+    acked,
+    edit(title: string) {
+      addCard(c.doc, editor, { title, status: 'todo', rank: 'a' });
+      // The client's clock after this edit: an ack covering it makes this card durable.
+      written.push({ title, clock: Y.getState(c.doc.store, c.doc.clientID) });
+    }
+  });
 }

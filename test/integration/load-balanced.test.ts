@@ -6,17 +6,14 @@
  * SIGKILL under continuous edits: its clients reconnect through the balancer to the others, and
  * nothing any client had acknowledged is lost; every replica converges.
  */
-import type * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createPlanRoom } from '../../server/plans.ts';
-import { addCard, cards } from '../../shared/doc/cards.ts';
-import { createEditor } from '../../shared/doc/origin.ts';
-import { MESSAGE_ACK, MESSAGE_PRIVATE, readAckBody } from '../../shared/protocol.ts';
-import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
+import { cards } from '../../shared/doc/cards.ts';
+import { waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { metricValue } from '../helpers/raw.ts';
 import { ensurePostgres } from '../helpers/services.ts';
-import { startTopology, type Topology } from '../helpers/topology.ts';
+import { ackedWriter, startTopology, type Topology } from '../helpers/topology.ts';
 
 let topology: Topology;
 const clients: TestClient[] = [];
@@ -30,27 +27,10 @@ afterAll(async () => {
   await topology?.stop();
 });
 
-/** A client through the balancer that records which of its own cards the server acknowledged. */
 function balancedClient(room: string, name: string) {
-  const c = connectClient(topology.wsUrl, room, topology.token(room, 'editor', name), { ack: true });
+  const c = ackedWriter(topology, room, name);
   clients.push(c);
-  const written: { title: string; clock: number }[] = [];
-  const acked = new Set<string>();
-  c.provider.messageHandlers[MESSAGE_ACK] = (_e: unknown, d: decoding.Decoder) => {
-    const durable = readAckBody(d).clocks.get(c.doc.clientID) ?? 0;
-    for (const w of written) if (w.clock <= durable) acked.add(w.title);
-  };
-  c.provider.messageHandlers[MESSAGE_PRIVATE] = () => {};
-  const editor = createEditor(name.toLowerCase());
-  return Object.assign(c, {
-    written,
-    acked,
-    edit(title: string) {
-      addCard(c.doc, editor, { title, status: 'todo', rank: 'a' });
-      // The client's clock after this edit: an ack covering it makes this card durable.
-      written.push({ title, clock: Y.getState(c.doc.store, c.doc.clientID) });
-    }
-  });
+  return c;
 }
 
 const titles = (doc: Y.Doc) => new Set(cards.list(doc).map((c) => c.title));
