@@ -531,14 +531,17 @@ export class Room {
   private flushAwareness(): void {
     this.awarenessTimer = null;
     if (this.destroyed || this.awarenessDirty.size === 0) return;
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessDirty]));
-    this.awarenessDirty.clear();
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessDirty]);
+    const frame = encodeAwareness(update);
     for (const peer of this.peers) peer.send(frame);
-    if (this.awarenessOwnDirty.size > 0) {
-      const own = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessOwnDirty]);
-      this.awarenessOwnDirty.clear();
-      this.hooks.awarenessOut?.(this, own);
+    if (this.awarenessOwnDirty.size > 0 && this.hooks.awarenessOut) {
+      // Own ids are a subset of the dirty ones; when nothing came from the bus (the usual flush),
+      // they are the same set and the update is encoded once.
+      const own = this.awarenessOwnDirty.size === this.awarenessDirty.size ? update : awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessOwnDirty]);
+      this.hooks.awarenessOut(this, own);
     }
+    this.awarenessDirty.clear();
+    this.awarenessOwnDirty.clear();
   }
 
   /** Another server's peers' awareness (already checked there): shown to this server's peers. */
