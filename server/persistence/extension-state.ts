@@ -32,6 +32,11 @@ export interface ExtensionStateStore {
    * state is durable. If `fn` throws, nothing is written and the promise rejects with that error.
    */
   withExtensionState<T>(room: string, extension: string, fn: (state: string | null) => StateChange<T>): Promise<T>;
+  /**
+   * The committed state, read without taking the lock and writing nothing: for a server that only
+   * shows it (another server's step changed it and said so on the bus, see server/extensions/host.ts).
+   */
+  readExtensionState(room: string, extension: string): Promise<string | null>;
 }
 
 /** Longest state text a backend accepts: far above any real room (200 drafts × 300 people). */

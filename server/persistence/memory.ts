@@ -334,6 +334,7 @@ export function createMemoryStore(): PlenaryStore {
         else extensionStates.set(key, state);
         return result;
       }),
+    readExtensionState: (room, extension) => guard.run('readExtensionState', () => extensionStates.get(JSON.stringify([room, extension])) ?? null),
 
     async close() {
       guard.close();

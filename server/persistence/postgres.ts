@@ -256,6 +256,9 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
 ];
 
 /** What makes a log entry the same entry again: its room, author and bytes (one Yjs update, one writer). */
+/** The advisory-lock key of one (room, extension) pair: a JSON pair cannot be two pairs at once. */
+const extensionLockKey = (room: string, extension: string) => `extension-state:${JSON.stringify([room, extension])}`;
+
 const entryHash = (u: { room: string; author: string; data: Uint8Array }): Buffer =>
   createHash('sha256').update(u.room).update('\0').update(u.author).update('\0').update(u.data).digest();
 
@@ -663,19 +666,30 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     withExtensionState: (room, extension, fn) =>
       run('withExtensionState', () =>
         sql.begin(async (tx) => {
-          // The row lock serialises every server's requests for this (room, extension); a second
-          // server's insert waits on the first's uncommitted row, then finds it.
-          await tx`insert into ${extensionState} (room, extension, state) values (${room}, ${extension}, '') on conflict do nothing`;
+          // A transaction-scoped advisory lock on the (room, extension) pair serialises every
+          // server's steps for it, row or no row: a step that holds nothing and keeps nothing (a
+          // "hello", a refused vote) writes nothing at all, where a placeholder row to lock FOR
+          // UPDATE cost an insert and a delete per request. A hash collision between two pairs only
+          // makes them wait for each other.
+          await tx`select pg_advisory_xact_lock(hashtextextended(${extensionLockKey(room, extension)}, 0))`;
           const [row] = await tx<{ state: string }[]>`
-            select state from ${extensionState} where room = ${room} and extension = ${extension} for update`;
+            select state from ${extensionState} where room = ${room} and extension = ${extension}`;
+          // '' is the placeholder older servers locked on: nothing held.
           const before = row && row.state !== '' ? row.state : null;
           const { state, result } = fn(before);
           checkStateSize(state);
-          if (state === null) await tx`delete from ${extensionState} where room = ${room} and extension = ${extension}`;
+          if (state === null) {
+            if (row) await tx`delete from ${extensionState} where room = ${room} and extension = ${extension}`;
+          } else if (!row) await tx`insert into ${extensionState} (room, extension, state) values (${room}, ${extension}, ${state})`;
           else if (state !== before) await tx`update ${extensionState} set state = ${state} where room = ${room} and extension = ${extension}`;
           return { result };
         }).then((done) => done.result)
       ),
+    readExtensionState: (room, extension) =>
+      run('readExtensionState', async () => {
+        const [row] = await sql<{ state: string }[]>`select state from ${extensionState} where room = ${room} and extension = ${extension}`;
+        return row && row.state !== '' ? row.state : null;
+      }),
     clientOwners: (room) =>
       run('clientOwners', async () => {
         const rows = await sql<{ client_id: string; owner: string }[]>`select client_id, owner from ${owners} where room = ${room}`;

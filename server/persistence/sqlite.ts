@@ -500,6 +500,7 @@ export function openSqliteStore(file: string, durability: Durability = 'process'
     claimClients: (room, owner, clients) => guard.run('claimClients', () => claimClients(room, owner, clients)),
     // IMMEDIATE takes the write lock before the read, so another process on the file waits.
     withExtensionState: (room, extension, fn) => guard.run('withExtensionState', () => withExtensionState.immediate(room, extension, fn) as ReturnType<typeof fn>['result']),
+    readExtensionState: (room, extension) => guard.run('readExtensionState', () => stmt.extensionState.get(room, extension) ?? null),
 
     async close() {
       if (guard.close()) db.close();

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlenaryStore } from '../../server/persistence/access-store.ts';
 import { createMemoryStore } from '../../server/persistence/memory.ts';
@@ -37,6 +38,15 @@ function describeExtensionStateContract(name: string, open: () => Promise<Pair>)
       expect(await read(b, 'r1', 'poker')).toBe('{"c1":{"round":1}}');
       expect(await write(b, 'r1', 'poker', null)).toBe('{"c1":{"round":1}}');
       expect(await read(a, 'r1', 'poker')).toBeNull();
+    });
+
+    it('a plain read sees what a step committed through the other handle, and holds nothing for a pair never written', async () => {
+      const { a, b } = pair;
+      expect(await b.readExtensionState('r1', 'retro')).toBeNull();
+      await write(a, 'r1', 'retro', '{"drafts":[]}');
+      expect(await b.readExtensionState('r1', 'retro')).toBe('{"drafts":[]}');
+      await write(b, 'r1', 'retro', null);
+      expect(await a.readExtensionState('r1', 'retro')).toBeNull();
     });
 
     it('keeps each (room, extension) apart', async () => {
@@ -136,5 +146,26 @@ describe('postgres', () => {
     const a = await openPostgresStore(PG_URL, { schema, max: 4 });
     const b = await openPostgresStore(PG_URL, { schema, max: 4 });
     return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+  });
+
+  it('a step that holds nothing and keeps nothing writes no row (no placeholder insert per request)', async () => {
+    const schema = `${prefix}_${schemas.length}`;
+    schemas.push(schema);
+    const store = await openPostgresStore(PG_URL, { schema, max: 2 });
+    const sql = postgres(PG_URL, { max: 1, onnotice: () => {} });
+    try {
+      // Any write to the table fails while this trigger is on: a read-only step must not notice it.
+      await sql.unsafe(`create function ${schema}.no_writes() returns trigger language plpgsql as $$ begin raise exception 'extension_state written'; end $$`);
+      await sql.unsafe(`create trigger no_writes before insert or update or delete on ${schema}.extension_state for each row execute function ${schema}.no_writes()`);
+      expect(await read(store, 'r1', 'poker')).toBeNull();
+      expect(await store.withExtensionState('r1', 'poker', () => ({ state: null, result: 'refused' }))).toBe('refused');
+      await expect(write(store, 'r1', 'poker', 'held')).rejects.toThrow();
+      await sql.unsafe(`drop trigger no_writes on ${schema}.extension_state`);
+      await write(store, 'r1', 'poker', 'held');
+      expect(await store.readExtensionState('r1', 'poker')).toBe('held');
+    } finally {
+      await sql.end();
+      await store.close();
+    }
   });
 });
