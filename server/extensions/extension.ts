@@ -18,6 +18,8 @@ export type ExtensionContext = {
   readonly room: string;
   readonly kind: string;
   readonly doc: Y.Doc;
+  /** The server's clock (injected in tests). */
+  now(): number;
   /** An editor for writes made on behalf of `peer` (origin kind 'server', actor the user). */
   editorFor(peer: PeerInfo): Editor;
   /**
@@ -29,6 +31,12 @@ export type ExtensionContext = {
   /** Sends a private message to one peer (only peers that opted in can receive it). */
   reply(peer: PeerInfo, payload: unknown): void;
   peers(): PeerInfo[];
+  /**
+   * Tells this extension on the other servers hosting the room (onNotice there), once this step's
+   * state is durable, so they can show the change to their own connections: a facilitator's counts,
+   * a person's tabs on another server. The payload is plain JSON and crosses the bus: never a secret.
+   */
+  notify(payload: unknown): void;
   /**
    * Runs `fn` on another room's document (loaded if it is not resident), as the server: the change
    * goes through that room's normal commit path and fan-out, and the promise resolves once it is
@@ -63,6 +71,11 @@ export interface RoomExtension {
    * atomic step, and its replies are sent once the new state is durable.
    */
   onMessage(ctx: ExtensionContext, peer: PeerInfo, payload: unknown): void;
+  /**
+   * Another server's step said `notify(payload)`. With `shared`, ctx.state holds the stored state
+   * as it is now (read, not locked: show it, never change it here).
+   */
+  onNotice?(ctx: ExtensionContext, payload: unknown): void;
   onLeave?(ctx: ExtensionContext, peer: PeerInfo): void;
   onUnload?(ctx: ExtensionContext): void;
 }

@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { encodePrivate } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { ExtensionNotice } from '../fanout/bus.ts';
 import type { ExtensionStateStore, StateChange } from '../persistence/extension-state.ts';
 import { StoreError } from '../persistence/store.ts';
 import type { Peer, Room } from '../sync/room.ts';
@@ -70,7 +71,16 @@ function caughtUp(doc: Y.Doc, mark: Mark, ms: number): Promise<void> {
 
 const info = (p: Peer): PeerInfo => ({ id: p.id, userId: p.author, name: p.name, role: p.role, private: p.wantsAck });
 
-type Hosted = { ctx: ExtensionContext; /** replies waiting for the state to be durable, while a step runs */ held: (() => void)[] | null; queue: Promise<void> };
+type Hosted = {
+  ctx: ExtensionContext;
+  /** replies waiting for the state to be durable, while a step runs */
+  held: (() => void)[] | null;
+  /** notices to the other servers said during the running step, sent with its mark once it is durable */
+  notices: unknown[];
+  /** the mark the last step stored */
+  mark: Mark;
+  queue: Promise<void>;
+};
 
 /** Without a store (unit tests of the host), state lives in this process, atomically all the same. */
 function memoryStates(): ExtensionStateStore {
@@ -82,7 +92,8 @@ function memoryStates(): ExtensionStateStore {
       if (state === null) held.delete(key);
       else held.set(key, state);
       return result;
-    }
+    },
+    readExtensionState: async (room, extension) => held.get(JSON.stringify([room, extension])) ?? null
   };
 }
 
@@ -95,7 +106,9 @@ export class ExtensionHost {
     private readonly now: () => number,
     private readonly withRoom: <T>(room: string, fn: (doc: Y.Doc, kind: string) => T) => Promise<T> = () =>
       Promise.reject(new Error('no other rooms here')),
-    private readonly states: ExtensionStateStore = memoryStates()
+    private readonly states: ExtensionStateStore = memoryStates(),
+    /** Publishes a notice to the other servers hosting the room (the fan-out bus); none with one server. */
+    private readonly publishNotice: (room: Room, notice: ExtensionNotice) => void = () => {}
   ) {}
 
   private hosted(room: Room, ext: RoomExtension): Hosted {
@@ -104,11 +117,12 @@ export class ExtensionHost {
     let hosted = byName.get(ext.name);
     if (!hosted) {
       const peerById = () => new Map([...room.peers].map((p) => [p.id, p]));
-      const h: Hosted = { held: null, queue: Promise.resolve(), ctx: null as unknown as ExtensionContext };
+      const h: Hosted = { held: null, notices: [], mark: [], queue: Promise.resolve(), ctx: null as unknown as ExtensionContext };
       h.ctx = {
         room: room.name,
         kind: room.kind,
         doc: room.doc,
+        now: this.now,
         editorFor: (peer) => createEditor(peer.userId, 'server', this.now),
         state: new Map(),
         reply: (peer, payload) => {
@@ -120,6 +134,11 @@ export class ExtensionHost {
           else send();
         },
         peers: () => [...room.peers].map(info),
+        notify: (payload) => {
+          // Outside a step (an extension without shared state) there is no mark to wait for.
+          if (h.held) h.notices.push(payload);
+          else this.publishNotice(room, { extension: ext.name, payload, mark: [] });
+        },
         withRoom: (name, fn) => this.withRoom(name, fn)
       };
       byName.set(ext.name, (hosted = h));
@@ -157,9 +176,12 @@ export class ExtensionHost {
         }
         if (failure && 'err' in failure) throw failure.err;
         for (const send of replies) send();
+        const notices = hosted.notices.splice(0);
+        for (const payload of notices) this.publishNotice(room, { extension: ext.name, payload, mark: hosted.mark });
       } catch (err) {
         // Not saved: whatever this run changed in memory is not the truth; the next run reloads it.
         hosted.ctx.state.delete(shared.key);
+        hosted.notices.length = 0;
         this.refused(room, ext, hosted, asker, err);
       }
     });
@@ -181,6 +203,7 @@ export class ExtensionHost {
       if (!anyway && !covers(room.doc, stored.mark)) return { state: text, result: { behind: stored.mark } };
       // A retried or concurrent step starts clean: only what this run says goes out.
       replies.length = 0;
+      hosted.notices.length = 0;
       hosted.held = replies;
       const before = stateVector(room.doc);
       try {
@@ -188,7 +211,8 @@ export class ExtensionHost {
         ext.onMessage(hosted.ctx, asker, payload);
         const wrote = writtenSince(room.doc, before);
         const state = shared.encode(hosted.ctx.state.get(shared.key));
-        return { state: writeEnvelope(state, wrote.length ? wrote : stored.mark), result: null };
+        hosted.mark = wrote.length ? wrote : stored.mark;
+        return { state: writeEnvelope(state, hosted.mark), result: null };
       } catch (err) {
         // A refusal (or a bug) saves nothing: the stored text stays as it was.
         return { state: text, result: { err } };
@@ -204,6 +228,30 @@ export class ExtensionHost {
     const error =
       err instanceof ExtensionRefusal ? err.message : err instanceof StoreError ? 'not saved: the server cannot reach its store just now, try again' : 'the server could not do that';
     hosted.ctx.reply(asker, { error });
+  }
+
+  /**
+   * Another server's step on this room said something (ExtensionContext.notify). Runs in turn with
+   * this server's own steps of the extension, on a document that has that step's writes (waiting
+   * up to CATCH_UP_MS), with the state as stored now. Skipped when nobody here could be told.
+   */
+  notice(room: Room, notice: ExtensionNotice): void {
+    const ext = this.extensions.find((e) => e.name === notice.extension && e.kinds.includes(room.kind));
+    if (!ext?.onNotice || ![...room.peers].some((p) => p.wantsAck)) return;
+    const onNotice = ext.onNotice.bind(ext);
+    const hosted = this.hosted(room, ext);
+    hosted.queue = hosted.queue.then(async () => {
+      if (this.contexts.get(room)?.get(ext.name) !== hosted) return;
+      try {
+        await caughtUp(room.doc, notice.mark, CATCH_UP_MS);
+        if (ext.shared) hosted.ctx.state.set(ext.shared.key, ext.shared.decode(readEnvelope(await this.states.readExtensionState(room.name, ext.name)).state));
+        onNotice(hosted.ctx, notice.payload);
+      } catch (err) {
+        // Nobody asked, so nobody is answered: the people here see the change on their next request.
+        if (ext.shared) hosted.ctx.state.delete(ext.shared.key);
+        this.log.warn({ err, room: room.name, extension: ext.name }, 'extension notice from another server not shown');
+      }
+    });
   }
 
   left(room: Room, peer: Peer): void {

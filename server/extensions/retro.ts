@@ -228,8 +228,25 @@ function stateFor(ctx: ExtensionContext, mem: RetroMemory, peer: PeerInfo, perso
   };
 }
 
-/** Sends each connection whose person is in `people` (all when omitted), and every facilitator, its state. */
+/**
+ * Sends each connection whose person is in `people` (all when omitted), and every facilitator, its
+ * state: here, and on every other server hosting the room (their onNotice), since a person's other
+ * tabs and the facilitator may be connected anywhere.
+ */
 function push(ctx: ExtensionContext, mem: RetroMemory, now: number, people?: Set<string>): void {
+  pushHere(ctx, mem, now, people);
+  ctx.notify({ people: people ? [...people] : null } satisfies RetroNotice);
+}
+
+/** What a server tells the others after a step: whose state to send (null: everyone's). Never a secret. */
+type RetroNotice = { people: string[] | null };
+
+function readNotice(payload: unknown): RetroNotice | null {
+  const people = (payload as Partial<RetroNotice> | null)?.people;
+  return people === null || (Array.isArray(people) && people.every((p) => typeof p === 'string')) ? { people } : null;
+}
+
+function pushHere(ctx: ExtensionContext, mem: RetroMemory, now: number, people?: Set<string>): void {
   for (const p of ctx.peers()) {
     if (!p.private) continue;
     const person = mem.local.personOf.get(p.id);
@@ -482,6 +499,10 @@ export const retroExtension: RoomExtension = {
   shared: retroShared,
   onMessage(ctx, peer, payload) {
     handle(ctx, peer, readRequest(payload));
+  },
+  onNotice(ctx, payload) {
+    const notice = readNotice(payload);
+    if (notice) pushHere(ctx, memory(ctx), ctx.now(), notice.people ? new Set(notice.people) : undefined);
   },
   onLeave(ctx, peer) {
     memory(ctx).local.personOf.delete(peer.id);

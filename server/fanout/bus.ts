@@ -26,7 +26,29 @@ export type BusMessage = {
    * a lost one is made good by the client's own renewal (every 15 s).
    */
   awareness?: Uint8Array;
+  /**
+   * A room extension's word to its peers on other servers (server/extensions/host.ts): its shared
+   * state changed, so each server shows the change to its own connections. Like awareness it has
+   * seq 0 and an empty update; a lost notice is made good by the client's next request.
+   */
+  notice?: ExtensionNotice;
 };
+
+export type ExtensionNotice = {
+  extension: string;
+  /** The extension's own JSON; never a secret (the receiver reads the state from the store). */
+  payload: unknown;
+  /** The Yjs clocks the step wrote: the receiver acts on a document that has them. */
+  mark: [client: number, clock: number][];
+};
+
+const isMark = (v: unknown): v is ExtensionNotice['mark'] => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && Number.isInteger(p[0]) && Number.isInteger(p[1]));
+
+function readNotice(v: unknown): ExtensionNotice | null {
+  if (v === null || typeof v !== 'object') return null;
+  const n = v as Partial<ExtensionNotice>;
+  return typeof n.extension === 'string' && isMark(n.mark) ? { extension: n.extension, payload: n.payload ?? null, mark: n.mark } : null;
+}
 
 /**
  * An access change (issue 11): these people's registry rows changed (revoked, role, name). The
@@ -89,13 +111,18 @@ export function decodeAccessMessage(text: string): AccessMessage | null {
 /**
  * Binary framing shared by bus implementations:
  * [server id length][server id][seq f64][extras JSON length u32][extras JSON][update]. The extras
- * are the owners array, or, with awareness, { o: owners?, a: awareness as base64 }.
+ * are the owners array, or, with awareness or a notice, { o: owners?, a: awareness as base64?, n: notice? }.
  */
 export function encodeBusMessage(m: BusMessage): Buffer {
   const id = Buffer.from(m.server, 'utf8');
-  const extras = m.awareness
-    ? { ...(m.owners?.length ? { o: m.owners } : {}), a: Buffer.from(m.awareness.buffer, m.awareness.byteOffset, m.awareness.byteLength).toString('base64') }
-    : m.owners?.length
+  const extras =
+    m.awareness || m.notice
+      ? {
+          ...(m.owners?.length ? { o: m.owners } : {}),
+          ...(m.awareness ? { a: Buffer.from(m.awareness.buffer, m.awareness.byteOffset, m.awareness.byteLength).toString('base64') } : {}),
+          ...(m.notice ? { n: m.notice } : {})
+        }
+      : m.owners?.length
       ? m.owners
       : null;
   const owners = extras ? Buffer.from(JSON.stringify(extras), 'utf8') : Buffer.alloc(0);
@@ -118,13 +145,19 @@ export function decodeBusMessage(buf: Buffer): BusMessage | null {
   if (buf.length < head + ownersLength) return null;
   let owners: [number, string][] | undefined;
   let awareness: Uint8Array | undefined;
+  let notice: ExtensionNotice | undefined;
   if (ownersLength > 0) {
     try {
       let parsed = JSON.parse(buf.subarray(head, head + ownersLength).toString('utf8')) as unknown;
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const x = parsed as { o?: unknown; a?: unknown };
-        if (typeof x.a !== 'string') return null;
-        awareness = new Uint8Array(Buffer.from(x.a, 'base64'));
+        const x = parsed as { o?: unknown; a?: unknown; n?: unknown };
+        if ((x.a === undefined && x.n === undefined) || (x.a !== undefined && typeof x.a !== 'string')) return null;
+        if (typeof x.a === 'string') awareness = new Uint8Array(Buffer.from(x.a, 'base64'));
+        if (x.n !== undefined) {
+          const n = readNotice(x.n);
+          if (!n) return null;
+          notice = n;
+        }
         parsed = x.o ?? [];
       }
       if (!Array.isArray(parsed) || !parsed.every((o) => Array.isArray(o) && typeof o[0] === 'number' && typeof o[1] === 'string')) return null;
@@ -138,6 +171,7 @@ export function decodeBusMessage(buf: Buffer): BusMessage | null {
     seq: buf.readDoubleBE(1 + n),
     update: new Uint8Array(buf.subarray(head + ownersLength)),
     ...(owners ? { owners } : {}),
-    ...(awareness ? { awareness } : {})
+    ...(awareness ? { awareness } : {}),
+    ...(notice ? { notice } : {})
   };
 }

@@ -13,7 +13,7 @@ export function createLocalBus(): FanoutBus {
     up: true,
     async publish(room, message) {
       // Asynchronous like a real bus, so no test accidentally relies on synchronous delivery.
-      const copy = { ...message, update: message.update.slice(), ...(message.awareness ? { awareness: message.awareness.slice() } : {}) };
+      const copy = { ...message, update: message.update.slice(), ...(message.awareness ? { awareness: message.awareness.slice() } : {}), ...(message.notice ? { notice: structuredClone(message.notice) } : {}) };
       setImmediate(() => emitter.emit(room, copy));
     },
     async subscribe(room, self, handler) {

@@ -11,7 +11,7 @@ import { timed, type Metrics } from '../observability/metrics.ts';
 import type { DocStore, LoadedRoom } from '../persistence/store.ts';
 import type { AccessStore } from '../persistence/access-store.ts';
 import type { ExtensionStateStore } from '../persistence/extension-state.ts';
-import type { BusMessage, FanoutBus } from '../fanout/bus.ts';
+import type { BusMessage, ExtensionNotice, FanoutBus } from '../fanout/bus.ts';
 import { GroupCommit } from './commit.ts';
 import { FROM_BUS, Room } from './room.ts';
 import { Shadowed } from './safe-apply.ts';
@@ -89,7 +89,9 @@ export class Rooms {
       opts.storeHoldMs
     );
     this.serverId = opts.serverId ?? Math.random().toString(36).slice(2, 10);
-    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn), opts.extensionStates);
+    this.extensions = new ExtensionHost(opts.extensions ?? [], opts.log, this.now, (name, fn) => this.withRoom(name, fn), opts.extensionStates, (room, notice) =>
+      this.publishNotice(room, notice)
+    );
     opts.bus?.onGap(() => this.resident.forEach((room) => this.guarded(room, 'bus', () => this.rejoinBus(room))));
   }
 
@@ -439,11 +441,18 @@ export class Rooms {
     void this.opts.bus.publish(room.name, { server: this.serverId, seq: 0, update: EMPTY_UPDATE, awareness });
   }
 
+  /** An extension's notice for its peers on the other servers: no sequence (seq 0), never a gap. */
+  private publishNotice(room: Room, notice: ExtensionNotice): void {
+    if (!this.busState.has(room) || !this.opts.bus) return;
+    void this.opts.bus.publish(room.name, { server: this.serverId, seq: 0, update: EMPTY_UPDATE, notice });
+  }
+
   private fromBus(room: Room, message: BusMessage): void {
     const state = this.busState.get(room);
     if (!state || room.destroyed) return;
     if (message.awareness) room.applyAwarenessFromBus(message.awareness);
-    if (message.seq === 0) return; // awareness only
+    if (message.notice) this.extensions.notice(room, message.notice);
+    if (message.seq === 0) return; // awareness or a notice only
     const last = state.lastSeq.get(message.server);
     state.lastSeq.set(message.server, message.seq);
     if (message.owners) room.clientOwners.learn(message.owners);

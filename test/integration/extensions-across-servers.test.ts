@@ -53,6 +53,18 @@ async function planWithCard(name: string, fay: (room: string) => Promise<Speaker
   return { room, fay: f, cardId };
 }
 
+/** A plan with a retro (start, stop, continue; attributed), made through the balancer. */
+async function newRetro(name: string): Promise<{ plan: string; room: string }> {
+  const plan = await createPlanRoom(topology.store, { name }, 'test');
+  const res = await fetch(`${topology.url}/api/plans/${plan}/retros`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${topology.token(`${plan}/*`, 'facilitator', 'Fay')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Sprint 9 retro', template: 'start-stop-continue', anonymous: false })
+  });
+  expect(res.status).toBe(201);
+  return { plan, room: ((await res.json()) as { room: string }).room };
+}
+
 describe('extensions across servers', () => {
   it('poker: a voter on another server opening the panel does not expire the round; the reveal has every server\'s votes', async () => {
     const { room, fay, cardId } = await planWithCard('Poker across servers', (r) => person(r, r, 'facilitator', 'Fay', 'poker', 0));
@@ -74,14 +86,7 @@ describe('extensions across servers', () => {
   });
 
   it('retro: the reveal inserts the drafts written on every server; dots cast on two servers are one budget, all in the totals', async () => {
-    const plan = await createPlanRoom(topology.store, { name: 'Retro across servers' }, 'test');
-    const res = await fetch(`${topology.url}/api/plans/${plan}/retros`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${topology.token(`${plan}/*`, 'facilitator', 'Fay')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Sprint 9 retro', template: 'start-stop-continue', anonymous: false })
-    });
-    expect(res.status).toBe(201);
-    const room = ((await res.json()) as { room: string }).room;
+    const { plan, room } = await newRetro('Retro across servers');
     const fay = await person(room, `${plan}/*`, 'facilitator', 'Fay', 'retro', 0);
     const ana = await person(room, `${plan}/*`, 'editor', 'Ana', 'retro', 1);
     const bo = await person(room, `${plan}/*`, 'editor', 'Bo', 'retro', 2);
@@ -116,6 +121,41 @@ describe('extensions across servers', () => {
     await waitFor(() => Object.keys(readRetro(ana.doc).votes).length > 0, 'totals reach server 1');
     const votes = readRetro(ana.doc).votes as Record<string, { total: number }>;
     expect([votes[topic('BO')]?.total, votes[topic('FAY')]?.total, votes[topic('ANA')]?.total ?? 0]).toEqual([2, 1, 0]);
+  });
+
+  it('retro live across servers: a facilitator on server 0 sees the counts move as people write and vote on servers 1 and 2; a person\'s tab on another server sees their drafts; nobody else does', async () => {
+    const { plan, room } = await newRetro('Retro counts across servers');
+    const fay = await person(room, `${plan}/*`, 'facilitator', 'Fay', 'retro', 0);
+    const ana = await person(room, `${plan}/*`, 'editor', 'Ana', 'retro', 1);
+    const anaTab = await person(room, `${plan}/*`, 'editor', 'Ana', 'retro', 2);
+    const bo = await person(room, `${plan}/*`, 'editor', 'Bo', 'retro', 2);
+    // Each connection says hello once (as the app does on open), so its server knows whose it is.
+    for (const p of [fay, ana, anaTab, bo]) await retro(p, { type: 'hello' });
+    await retro(fay, { type: 'phase', to: 'write' });
+    await waitFor(() => [ana, anaTab, bo].every((p) => readSession(p.doc).phase === 'write'), 'everyone writing');
+
+    type State = { drafts?: { text: string }[]; counts?: { columns: Record<string, number>; voters: number } };
+    const latest = (p: Speaker) => p.inbox.filter((m) => m.type === 'state').at(-1) as State | undefined;
+    const fayBefore = fay.inbox.length;
+    await retro(ana, { type: 'draft.add', column: 'start', text: 'ANA pairing, written on server 1' });
+    await retro(bo, { type: 'draft.add', column: 'stop', text: 'BO long stand-ups, written on server 2' });
+    // Fay asked nothing since: the counts reach her because servers 1 and 2 said so.
+    await waitFor(() => latest(fay)?.counts?.columns.start === 1 && latest(fay)?.counts?.columns.stop === 1, 'fay sees 1 start and 1 stop card, live');
+    expect(fay.inbox.length).toBeGreaterThan(fayBefore);
+    await waitFor(() => latest(anaTab)?.drafts?.some((d) => d.text.startsWith('ANA')), "ana's other tab (server 2) sees her draft, live");
+    // P1 still holds across servers: Bo (on server 2 beside Ana's tab) never gets Ana's text.
+    expect(JSON.stringify(bo.inbox)).not.toContain('ANA pairing');
+    expect(JSON.stringify(fay.inbox)).not.toContain('ANA pairing');
+    expect(latest(anaTab)?.drafts?.map((d) => d.text)).toEqual(['ANA pairing, written on server 1']);
+
+    for (const to of ['reveal', 'group', 'vote']) await retro(fay, { type: 'phase', to });
+    await waitFor(() => [ana, bo].every((p) => readSession(p.doc).phase === 'vote' && readRetro(p.doc).cards.length === 2), 'voting on every server');
+    const topic = readRetro(ana.doc).cards[0].id;
+    await retro(ana, { type: 'vote', topic, delta: 1 });
+    await retro(bo, { type: 'vote', topic, delta: 1 });
+    await waitFor(() => latest(fay)?.counts?.voters === 2, 'fay sees two voters, live');
+    // Ana's tab on server 2 learns the dot her server-1 tab spent.
+    await waitFor(() => (latest(anaTab) as { budgetUsed?: number } | undefined)?.budgetUsed === 1, "ana's other tab sees her dot, live");
   });
 
   it('presence across servers: a presenter on server 0 is seen (follow state) on servers 1 and 2, and gone there when they leave', async () => {

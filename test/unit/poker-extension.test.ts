@@ -21,6 +21,8 @@ function context(doc: Y.Doc, sent: Sent[]): ExtensionContext {
     room: 'plan',
     kind: 'plan',
     doc,
+    now: Date.now,
+    notify: () => {},
     editorFor: (peer) => createEditor(peer.userId, 'server'),
     state: new Map(),
     reply: (peer, payload) => sent.push({ to: peer.id, payload: payload as Record<string, unknown> }),
