@@ -148,7 +148,7 @@ async function coldStart(topology: Topology, load: LoadDriver) {
 
 async function main() {
   await ensurePostgres();
-  const topology = await startTopology(3, { MAX_CONNECTIONS_PER_ADDRESS: '100000', ...(process.env.MULTI_ROOM_IDLE_MS ? { ROOM_IDLE_MS: process.env.MULTI_ROOM_IDLE_MS } : {}) });
+  const topology = await startTopology(3, { MAX_CONNECTIONS_PER_ADDRESS: '100000', ...(process.env.MULTI_ROOM_IDLE_MS ? { ROOM_IDLE_MS: process.env.MULTI_ROOM_IDLE_MS } : {}) }, { directBus: true });
   const load = await startLoadClient();
   try {
     progress(`config ${JSON.stringify(CONFIG)}`);

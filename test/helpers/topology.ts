@@ -1,7 +1,7 @@
 /**
  * The load-balanced topology: N Plenary servers as child processes (so a test can kill -9 one) on
- * one Postgres schema (each through its own TCP proxy, so a test can take the store away from one
- * server) and one private redis-server, behind a real HAProxy on loopback, round-robin,
+ * one Postgres schema and one private redis-server (each server through its own TCP proxies, so a
+ * test can take the store or the bus away from one server alone), behind a real HAProxy on loopback, round-robin,
  * no sticky sessions, WebSockets passed through. Clients connect to the balancer only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,8 @@ export type Topology = {
   servers: SpawnedServer[];
   /** Each server's own path to Postgres (freeze one to take the store away from that server alone). */
   storePaths: TcpProxy[];
+  /** Each server's own path to Redis (refuse one to cut that server alone off the bus). */
+  busPaths: TcpProxy[];
   redis: PrivateRedis;
   /** The shared schema, read directly (not through any server). */
   store: PlenaryStore;
@@ -95,7 +97,11 @@ async function startHaproxy(port: number, backends: number[], statsPort: number)
   }
 }
 
-export async function startTopology(n = 3, env: Record<string, string> = {}): Promise<Topology> {
+/**
+ * `directBus`: servers connect to Redis itself, not through a proxy per server (the benchmark, so a
+ * proxy hop in the measuring process does not sit on the cross-server path it measures).
+ */
+export async function startTopology(n = 3, env: Record<string, string> = {}, opts: { directBus?: boolean } = {}): Promise<Topology> {
   const schema = `plenary_topology_${process.pid}_${Date.now().toString(36)}`;
   const redis = await privateRedis();
   await redis.start();
@@ -103,15 +109,23 @@ export async function startTopology(n = 3, env: Record<string, string> = {}): Pr
   const store = await openPostgresStore(PG_URL, { schema });
   const servers: SpawnedServer[] = [];
   const storePaths: TcpProxy[] = [];
+  const busPaths: TcpProxy[] = [];
   const target = new URL(PG_URL);
+  const redisTarget = new URL(redis.url);
   for (let i = 0; i < n; i++) {
     const path = await startTcpProxy(Number(target.port || 5432), target.hostname);
     storePaths.push(path);
     const url = new URL(PG_URL);
     url.port = String(path.port);
+    const bus = new URL(redis.url);
+    if (!opts.directBus) {
+      const busPath = await startTcpProxy(Number(redisTarget.port), redisTarget.hostname);
+      busPaths.push(busPath);
+      bus.port = String(busPath.port);
+    }
     servers.push(
       await spawnServer({
-        env: { STORE: url.toString(), STORE_SCHEMA: schema, BUS: redis.url, PLENARY_SECRET: SECRET, ROOM_IDLE_MS: '2000', STORE_TIMEOUT_MS: '2000', ...env }
+        env: { STORE: url.toString(), STORE_SCHEMA: schema, BUS: bus.toString(), PLENARY_SECRET: SECRET, ROOM_IDLE_MS: '2000', STORE_TIMEOUT_MS: '2000', ...env }
       })
     );
   }
@@ -123,6 +137,7 @@ export async function startTopology(n = 3, env: Record<string, string> = {}): Pr
     wsUrl: `ws://127.0.0.1:${port}/sync`,
     servers,
     storePaths,
+    busPaths,
     redis,
     store,
     token: tokenFor(SECRET),
@@ -145,7 +160,7 @@ export async function startTopology(n = 3, env: Record<string, string> = {}): Pr
     async stop() {
       haproxy.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-      await Promise.all(storePaths.map((p) => p.close()));
+      await Promise.all([...storePaths, ...busPaths].map((p) => p.close()));
       await store.close();
       await redis.kill();
       await dropSchemas([schema]);

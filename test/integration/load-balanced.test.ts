@@ -2,7 +2,9 @@
  * Three Plenary servers behind a real HAProxy (round-robin, no sticky sessions) on one Postgres
  * schema and one Redis: clients land on different servers through the balancer. Redis killed for
  * 10 s: nothing is drained, every replica converges when it is back. Postgres frozen under one
- * server: the balancer drains it, its clients are held and saved after. One server killed with
+ * server: the balancer drains it, its clients are held and saved after. One server stalled
+ * (SIGSTOP): drained, the others keep acknowledging, nothing lost after. One server cut off from
+ * Redis alone: it serves its own clients, and the plan converges when it is back. One server killed with
  * SIGKILL under continuous edits: its clients reconnect through the balancer to the others, and
  * nothing any client had acknowledged is lost; every replica converges.
  */
@@ -93,6 +95,99 @@ describe('load-balanced topology', () => {
     expect(closes).toEqual([]);
     await waitFor(async () => (await topology.balancerSees()).every(Boolean), 'HAProxy takes the server back', 5_000);
     everyone.forEach((p) => p.destroy());
+  }, 60_000);
+
+  it('a stalled server (SIGSTOP for 4 s) under edits: HAProxy drains it, the others keep acknowledging, its clients are held, and after SIGCONT every replica converges with nothing acknowledged lost', async () => {
+    const room = await createPlanRoom(topology.store, { name: 'Balanced, one server stalled' }, 'test');
+    const people = Array.from({ length: 6 }, (_, i) => balancedClient(room, `S${i}`));
+    await Promise.all(people.map((p) => waitForSync(p)));
+    const before = await waitFor(async () => ((s) => (s.reduce((a, b) => a + b, 0) === people.length ? s : null))(await topology.sockets()), 'six sockets open');
+    const stalled = before.indexOf(Math.max(...before));
+    const closes: number[] = [];
+    people.forEach((p) => p.provider.on('connection-close', (e: { code: number } | null) => closes.push(e?.code ?? 0)));
+    let stop = false;
+    let n = 0;
+    const editing = (async () => {
+      while (!stop) {
+        for (const p of people) p.edit(`${p.doc.clientID}-${n}`);
+        n++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+
+    // A stopped process: its sockets stay open, its kernel still accepts connections, it answers nothing.
+    topology.servers[stalled].child.kill('SIGSTOP');
+    const stalledAt = Date.now();
+    try {
+      await waitFor(async () => (await topology.balancerSees())[stalled] === false, 'HAProxy marks the stalled server down', 5_000);
+      const ackedThen = people.map((p) => p.acked.size);
+      // A newcomer lands on a live server and syncs while the stalled one answers nothing.
+      const newcomer = balancedClient(room, 'Newcomer');
+      await waitForSync(newcomer);
+      const remaining = 4_000 - (Date.now() - stalledAt);
+      if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+      // Everyone on the other servers went on being acknowledged; nobody on the stalled one was.
+      const progressed = people.filter((p, i) => p.acked.size > ackedThen[i]).length;
+      expect(progressed).toBe(people.length - before[stalled]);
+      newcomer.destroy();
+    } finally {
+      topology.servers[stalled].child.kill('SIGCONT');
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    stop = true;
+    await editing;
+
+    const all = people.flatMap((p) => p.written.map((w) => w.title));
+    await waitFor(() => people.every((p) => ((t) => all.every((w) => t.has(w)))(titles(p.doc))), 'every replica has every edit', 15_000);
+    await waitFor(() => people.every((p) => p.written.every((w) => p.acked.has(w.title))), 'every edit acknowledged', 10_000);
+    // Held, not cut: the stalled server's clients kept their sockets through the stall.
+    expect(closes).toEqual([]);
+    const stored = await topology.store.load(room);
+    const doc = new Y.Doc();
+    if (stored.checkpoint) Y.applyUpdate(doc, stored.checkpoint.data);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+    const durable = titles(doc);
+    doc.destroy();
+    expect(all.filter((t) => !durable.has(t))).toEqual([]);
+    await waitFor(async () => (await topology.balancerSees()).every(Boolean), 'HAProxy takes the server back', 5_000);
+    people.forEach((p) => p.destroy());
+  }, 60_000);
+
+  it('one server cut off from Redis for 5 s under edits: it keeps serving its own clients durably, reports the bus down without being drained, and every replica converges after without a keystroke', async () => {
+    const room = await createPlanRoom(topology.store, { name: 'Balanced, one server partitioned' }, 'test');
+    const people = Array.from({ length: 6 }, (_, i) => balancedClient(room, `C${i}`));
+    await Promise.all(people.map((p) => waitForSync(p)));
+    const before = await waitFor(async () => ((s) => (s.reduce((a, b) => a + b, 0) === people.length ? s : null))(await topology.sockets()), 'six sockets open');
+    const cut = before.indexOf(Math.max(...before));
+    const server = topology.servers[cut];
+    const reconnects = await metricValue(server.url, 'plenary_bus_reconnects_total');
+    const health = async () => (await (await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(3_000) })).json()) as { ok: boolean; bus: { up: boolean } };
+
+    await topology.busPaths[cut].refuse();
+    await waitFor(async () => (await health()).bus.up === false, 'the cut server reports its bus down', 5_000);
+    const started = Date.now();
+    let n = 0;
+    while (Date.now() - started < 5_000) {
+      for (const p of people) p.edit(`${p.doc.clientID}-${n}`);
+      n++;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await health()).ok).toBe(true);
+    expect(await metricValue(server.url, 'plenary_bus_up')).toBe(0);
+    expect(await topology.balancerSees()).toEqual([true, true, true]);
+    expect(await topology.sockets()).toEqual(before);
+    // Durable on every server (the store is there), but split: the cut server's people and the others see different plans.
+    await waitFor(() => people.every((p) => p.written.every((w) => p.acked.has(w.title))), 'every edit acknowledged during the partition', 5_000);
+    const all = people.flatMap((p) => p.written.map((w) => w.title));
+    expect(people.some((p) => !all.every((w) => titles(p.doc).has(w)))).toBe(true);
+
+    await topology.busPaths[cut].resume();
+    await waitFor(() => people.every((p) => ((t) => all.every((w) => t.has(w)))(titles(p.doc))), 'every replica has every partition edit, nobody typing', 10_000);
+    expect(await metricValue(server.url, 'plenary_bus_up')).toBe(1);
+    expect(await metricValue(server.url, 'plenary_bus_reconnects_total')).toBe(reconnects + 1);
+    expect(await topology.redis.subscribers(`plenary:room:${room}`)).toBe(3);
+    people.forEach((p) => p.destroy());
   }, 60_000);
 
   it('kill -9 of one of three servers under edits: clients come back through HAProxy, nothing acknowledged is lost', async () => {
