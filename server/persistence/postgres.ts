@@ -298,7 +298,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // The driver's own connect timeout (seconds, default 30) bounded by the same deadline, so a
   // refused or black-holed database is noticed within it, and retried on the next call.
   const connectTimeout = timeoutMs > 0 ? Math.max(1, Math.ceil(timeoutMs / 1000)) : 30;
-  const sql = postgres(url, { max: options.max ?? 10, connect_timeout: connectTimeout, onnotice: () => {} });
+  // A transaction left idle by its server (stopped, frozen, cut off from the database with the
+  // connection still open) would hold the store-wide append lock, and every server's edits would
+  // wait behind it. Past the store deadline its caller has given up (and retries idempotently), so
+  // Postgres may end it: then the lock is free and the others go on.
+  const connection = timeoutMs > 0 ? { idle_in_transaction_session_timeout: timeoutMs } : {};
+  const sql = postgres(url, { max: options.max ?? 10, connect_timeout: connectTimeout, connection, onnotice: () => {} });
   const guard = new StoreGuard('postgres', timeoutMs);
   let unreachable: string | null = null;
   try {

@@ -21,7 +21,8 @@ import * as Y from 'yjs';
 import { createPlanRoom } from '../../server/plans.ts';
 import { cards } from '../../shared/doc/cards.ts';
 import { waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
-import { ensurePostgres } from '../helpers/services.ts';
+import postgres from 'postgres';
+import { ensurePostgres, PG_URL } from '../helpers/services.ts';
 import { ackedWriter, startTopology, type Topology } from '../helpers/topology.ts';
 import { buildBigPlan } from './big-plan.ts';
 import { startLoadClient, type LoadDriver } from './load-driver.ts';
@@ -76,6 +77,35 @@ async function fanout(topology: Topology, load: LoadDriver) {
   };
 }
 
+async function diagnose(topology: Topology, clients: ReturnType<typeof ackedWriter>[]) {
+  const rooms = [...new Set(clients.map((c) => c.room))];
+  let missingFromStore = 0;
+  const behind: { room: string; name: string; connected: boolean; synced: boolean; missing: number }[] = [];
+  for (const room of rooms) {
+    const stored = await topology.store.load(room);
+    const doc = new Y.Doc();
+    if (stored.checkpoint) Y.applyUpdate(doc, stored.checkpoint.data);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+    const durable = new Set(cards.list(doc).map((c) => c.title));
+    doc.destroy();
+    const inRoom = clients.filter((c) => c.room === room);
+    const acked = inRoom.flatMap((c) => [...c.acked]);
+    missingFromStore += acked.filter((t) => !durable.has(t)).length;
+    for (const c of inRoom) {
+      const seen = new Set(cards.list(c.doc).map((card) => card.title));
+      const missing = acked.filter((t) => !seen.has(t)).length;
+      if (missing) behind.push({ room, name: String(c.doc.clientID), connected: c.provider.wsconnected, synced: c.provider.synced, missing });
+    }
+  }
+  const logs = topology.servers.map((s) => s.output().split('\n').slice(-3).join('\n'));
+  const pg = postgres(PG_URL, { max: 1 });
+  // Sessions inside a transaction or waiting: a stuck lock holder shows here.
+  const activity = await pg`select pid, state, wait_event_type, wait_event, extract(epoch from now() - xact_start)::float as xact_seconds, left(query, 80) as query
+    from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`.catch((e: unknown) => String(e));
+  await pg.end();
+  return { missingFromStore, replicasBehind: behind, sockets: await topology.sockets().catch(() => null), activity, logs };
+}
+
 async function failover(topology: Topology) {
   const rooms = await Promise.all(Array.from({ length: Math.max(1, Math.ceil(CONFIG.failoverClients / 5)) }, (_, i) => createPlanRoom(topology.store, { name: `Failover ${i}` }, 'bench')));
   const clients = Array.from({ length: CONFIG.failoverClients }, (_, i) => ackedWriter(topology, rooms[i % rooms.length], `F${i}`));
@@ -109,15 +139,21 @@ async function failover(topology: Topology) {
     writing = false;
     await writer;
     // Every acknowledged edit of every client, on every client of its room, after convergence.
+    // One pass over each replica's cards per check (the check runs in a loop beside the clients).
     const lost = async () => {
+      const seen = new Map(clients.map((c) => [c, new Set(cards.list(c.doc).map((card) => card.title))]));
       let missing = 0;
       for (const c of clients) {
         const inRoom = clients.filter((o) => o.room === c.room);
-        for (const title of c.acked) for (const o of inRoom) if (!cards.list(o.doc).some((card) => card.title === title)) missing++;
+        for (const title of c.acked) for (const o of inRoom) if (!seen.get(o)!.has(title)) missing++;
       }
       return missing;
     };
-    const converged = await waitFor(async () => ((m) => (m === 0 ? 0 : null))(await lost()), 'every acknowledged edit everywhere', 15_000).catch(() => null);
+    // (waitFor takes a falsy answer as "not yet", so converged is true or null.)
+    const converged = await waitFor(async () => ((await lost()) === 0 ? true : null), 'every acknowledged edit everywhere', 15_000).catch(() => null);
+    // When something is missing: is it missing from the store (lost) or only from some replicas
+    // (not converged), and in what state are the replicas that miss it?
+    const diagnosis = converged ? null : await diagnose(topology, clients);
     return {
       clients: clients.length,
       rooms: rooms.length,
@@ -127,7 +163,8 @@ async function failover(topology: Topology) {
       syncedAgainMs: round(backMs),
       syncedAgain: [...dropped].filter((c) => c.provider.synced).length,
       acknowledgedEdits: clients.reduce((s, c) => s + c.acked.size, 0),
-      lostUpdates: converged === 0 ? 0 : await lost()
+      lostUpdates: converged ? 0 : await lost(),
+      ...(diagnosis ? { diagnosis } : {})
     };
   } finally {
     all.forEach((c) => c.destroy());
@@ -148,7 +185,7 @@ async function coldStart(topology: Topology, load: LoadDriver) {
 
 async function main() {
   await ensurePostgres();
-  const topology = await startTopology(3, { MAX_CONNECTIONS_PER_ADDRESS: '100000', ...(process.env.MULTI_ROOM_IDLE_MS ? { ROOM_IDLE_MS: process.env.MULTI_ROOM_IDLE_MS } : {}) }, { directBus: true });
+  const topology = await startTopology(3, { MAX_CONNECTIONS_PER_ADDRESS: '100000', ...(process.env.MULTI_ROOM_IDLE_MS ? { ROOM_IDLE_MS: process.env.MULTI_ROOM_IDLE_MS } : {}) }, { direct: true });
   const load = await startLoadClient();
   try {
     progress(`config ${JSON.stringify(CONFIG)}`);

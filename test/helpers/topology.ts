@@ -98,10 +98,11 @@ async function startHaproxy(port: number, backends: number[], statsPort: number)
 }
 
 /**
- * `directBus`: servers connect to Redis itself, not through a proxy per server (the benchmark, so a
- * proxy hop in the measuring process does not sit on the cross-server path it measures).
+ * `direct`: servers connect to Postgres and Redis themselves, not through proxies in this process
+ * (the benchmark: a busy measuring process would stall the proxies, and with them every server's
+ * store and bus; storePaths and busPaths are empty then).
  */
-export async function startTopology(n = 3, env: Record<string, string> = {}, opts: { directBus?: boolean } = {}): Promise<Topology> {
+export async function startTopology(n = 3, env: Record<string, string> = {}, opts: { direct?: boolean } = {}): Promise<Topology> {
   const schema = `plenary_topology_${process.pid}_${Date.now().toString(36)}`;
   const redis = await privateRedis();
   await redis.start();
@@ -113,12 +114,12 @@ export async function startTopology(n = 3, env: Record<string, string> = {}, opt
   const target = new URL(PG_URL);
   const redisTarget = new URL(redis.url);
   for (let i = 0; i < n; i++) {
-    const path = await startTcpProxy(Number(target.port || 5432), target.hostname);
-    storePaths.push(path);
     const url = new URL(PG_URL);
-    url.port = String(path.port);
     const bus = new URL(redis.url);
-    if (!opts.directBus) {
+    if (!opts.direct) {
+      const path = await startTcpProxy(Number(target.port || 5432), target.hostname);
+      storePaths.push(path);
+      url.port = String(path.port);
       const busPath = await startTcpProxy(Number(redisTarget.port), redisTarget.hostname);
       busPaths.push(busPath);
       bus.port = String(busPath.port);
