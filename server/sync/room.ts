@@ -167,6 +167,14 @@ export class Room {
     );
   }
 
+  /**
+   * Structs the document holds back because something they build on never arrived here: another
+   * server committed it and died before publishing it (the end of a sequence, which no gap shows).
+   */
+  get missingDependencies(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
   /** Changes exist that are not yet durable and visible: joins wait, unloads wait. */
   get uncommitted(): boolean {
     return this.pending.length > 0 || this.inflight || this.working;

@@ -65,6 +65,8 @@ export class Rooms {
   private readonly now: () => number;
   private readonly serverEditor;
   private readonly busState = new Map<Room, BusState>();
+  /** Repairs for missing dependencies: when the last one ran, and the one waiting its turn. */
+  private readonly missingRepairs = new WeakMap<Room, { last: number; timer: NodeJS.Timeout | null }>();
   private readonly serverId: string;
   private readonly extensions: ExtensionHost;
   private readonly idleCollector = createIdleCollector(() => this.resident.size === 0 && this.loading.size === 0);
@@ -466,6 +468,23 @@ export class Rooms {
     // A first message from a server that published before is a gap too: what it published
     // between our subscribe and now may have been lost (its sequence says how many came before).
     if (message.seq !== (last ?? 0) + 1) void this.repair(room);
+    // An update that builds on something this server never got (committed by a server that died
+    // before publishing it: no sequence shows that loss) does not integrate: the store has it.
+    else if (room.missingDependencies) this.repairMissing(room);
+  }
+
+  /** At most one repair a second per room for missing dependencies; a later need waits its turn. */
+  private repairMissing(room: Room): void {
+    let state = this.missingRepairs.get(room);
+    if (!state) this.missingRepairs.set(room, (state = { last: 0, timer: null }));
+    if (state.timer) return;
+    const s = state;
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      s.last = Date.now();
+      if (!room.destroyed && room.missingDependencies) void this.repair(room);
+    }, Math.max(0, s.last + 1_000 - Date.now()));
+    s.timer.unref();
   }
 
   /**

@@ -15,6 +15,8 @@ import { createPlanRoom } from '../../server/plans.ts';
 import { startPlenary, type PlenaryServer } from '../../server/server.ts';
 import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { tempDataDir, tokenFor } from '../helpers/server.ts';
 import { dropSchemas, ensurePostgres, ensureRedis, PG_URL, REDIS_URL } from '../helpers/services.ts';
@@ -23,13 +25,13 @@ const schemas: string[] = [];
 const toClose: (() => Promise<void>)[] = [];
 const clients: TestClient[] = [];
 
-async function twoServers(bus: () => Promise<FanoutBus>): Promise<{ store: DocStore; servers: PlenaryServer[] }> {
+async function twoServers(bus: () => Promise<FanoutBus>, n = 2): Promise<{ store: DocStore; servers: PlenaryServer[] }> {
   const schema = `plenary_multi_${process.pid}_${schemas.length}_${Date.now().toString(36)}`;
   schemas.push(schema);
   const store = await openPostgresStore(PG_URL, { schema });
   const dataDir = tempDataDir();
   const servers: PlenaryServer[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < n; i++) {
     const b = await bus();
     // Each server gets its own store handle, as separate processes would.
     const own = await openPostgresStore(PG_URL, { schema });
@@ -104,5 +106,41 @@ describe('several servers', () => {
     }
     await waitFor(() => cards.list(b.doc).length === 5, 'B has all five, including the dropped one');
     expect(drop).toBe(0);
+  });
+
+  it('what a server committed but never published (it died first) reaches a server that has the plan open, once a later update builds on it', async () => {
+    const shared = createLocalBus();
+    let made = 0;
+    // Server 0 commits, but none of its updates reach the bus: each time it dies before publishing.
+    const bus = async (): Promise<FanoutBus> => {
+      const me = made++;
+      return { ...shared, name: 'lossy', publish: async (r: string, m: BusMessage) => (me === 0 && m.seq > 0 ? undefined : shared.publish(r, m)), close: async () => {} };
+    };
+    const { store, servers } = await twoServers(bus, 3);
+    const room = await createPlanRoom(store, { name: 'Died before publishing' }, 'test');
+    const ana = clientOn(servers[0], room, 'Ana');
+    const cy = clientOn(servers[2], room, 'Cy');
+    await Promise.all([waitForSync(ana), waitForSync(cy)]);
+    const stored = async () => (await store.load(room)).updates.length;
+    const base = await stored();
+    addCard(ana.doc, createEditor('ana'), { title: 'A1', status: 'todo', rank: 'a' });
+    addCard(ana.doc, createEditor('ana'), { title: 'A2', status: 'todo', rank: 'b' });
+    await waitFor(async () => (await stored()) >= base + 1 || null, 'A1 and A2 committed by server 0');
+    await waitFor(() => cards.list(ana.doc).length === 2, 'Ana has both');
+    expect(cards.list(cy.doc)).toHaveLength(0);
+    // Server 0 is gone; Ana's client comes back on server 1, which opens the plan from the store
+    // (A1 and A2 in it), so her client has nothing to send it but what she does next.
+    ana.provider.destroy();
+    const back = new WebsocketProvider(`ws://127.0.0.1:${servers[1].port}/sync`, room, ana.doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: tokenFor(servers[1].secret)(room, 'editor', 'Ana') },
+      disableBc: true
+    });
+    toClose.push(async () => back.destroy());
+    await waitFor(() => back.synced || null, 'Ana synced on server 1');
+    addCard(ana.doc, createEditor('ana'), { title: 'A3', status: 'todo', rank: 'c' });
+    // A3 builds on A1 and A2 (one client's clock), which server 2 never got from the bus.
+    await waitFor(() => cards.list(cy.doc).length === 3 || null, 'Cy (server 2) has A1, A2 and A3', 10_000);
+    expect(cards.list(cy.doc).map((c) => c.title).sort()).toEqual(['A1', 'A2', 'A3']);
   });
 });
