@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything, from a fresh clone. Generates SvelteKit's tsconfig, builds the client
- * for the end-to-end tests, runs vitest (unit, contract, integration, e2e) with a JSON report, and
- * prints the closing line CI reads: `N passed, N failed`.
+ * for the end-to-end tests, runs vitest (unit, contract, integration, e2e) with a JSON report, the
+ * code checks (ESLint, svelte-check) and a short fuzzing run, and prints the closing line CI
+ * reads: `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,13 +53,31 @@ for (const [name, args] of passes) {
     failed += 1;
   }
 }
+// Code checks, one result each: ESLint (eslint.config.js), svelte-check (types and a11y warnings
+// in components; any warning fails it).
+if (!extra.length) {
+  for (const [what, args] of [
+    ['eslint', ['eslint', '.']],
+    ['svelte-check', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']]
+  ]) {
+    const r = run('npx', args);
+    if (r.status === 0) passed++;
+    else {
+      console.error(`check failed: ${what}`);
+      failed++;
+    }
+  }
+}
 // Coverage-guided fuzzing, short run (~60 s, fixed seed): one result per target (test/fuzz/run.mjs).
 if (!extra.length) {
   const fuzzReport = path.join(root, 'test-results', 'fuzz.json');
   fs.rmSync(fuzzReport, { force: true });
   run('node', ['test/fuzz/run.mjs', '--short']);
   try {
-    for (const t of JSON.parse(fs.readFileSync(fuzzReport, 'utf8'))) t.ok ? passed++ : failed++;
+    for (const t of JSON.parse(fs.readFileSync(fuzzReport, 'utf8'))) {
+      if (t.ok) passed++;
+      else failed++;
+    }
   } catch {
     failed += 1;
   }

@@ -53,6 +53,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'the ETag of the version this change is based on', schema: { type: 'string' } };
 const etag = { ETag: { description: 'the item’s version, for If-Match', schema: { type: 'string' } } };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any resource, whatever its item type
 function resourcePaths(r: Resource<any>): Json {
   const item = ref(r.title);
   const list = {

@@ -28,9 +28,9 @@ export type Resource<T extends { id: string } = { id: string }> = {
   list(doc: Y.Doc): T[];
   get(doc: Y.Doc, id: string): T | null;
   /** The new item's id, or why not. */
-  add(doc: Y.Doc, editor: Editor, input: any): string | Refusal;
+  add(doc: Y.Doc, editor: Editor, input: unknown): string | Refusal;
   /** false: no such item. */
-  change(doc: Y.Doc, editor: Editor, id: string, input: any): boolean | Refusal;
+  change(doc: Y.Doc, editor: Editor, id: string, input: unknown): boolean | Refusal;
   remove(doc: Y.Doc, editor: Editor, id: string): boolean;
 };
 

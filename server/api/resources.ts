@@ -11,4 +11,5 @@ import { raidResource } from './raid.ts';
 import type { Resource } from './resource.ts';
 import { sprintResource } from './sprints.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list of resources whose item types differ
 export const RESOURCES: readonly Resource<any>[] = [cardResource, sprintResource, raidResource, milestoneResource, decisionResource, memberResource];

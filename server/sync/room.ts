@@ -327,7 +327,7 @@ export class Room {
 
   private policySteps(peer: Peer, scan: ScannedUpdate): Generator<void, Set<string> | null> {
     const forbidden = forbiddenRoots(this.kind, peer.role);
-    return forbidden ? rootsTouchedSteps(this.doc, scan) : (function* () { return null; })();
+    return forbidden ? rootsTouchedSteps(this.doc, scan) : (function* (): Generator<void, null> { yield* []; return null; })();
   }
 
   /** Refuses what the peer's role may not write, then another person's client ids. */

@@ -13,6 +13,7 @@ import { isoDate, num, numOrNull, str, strArray, strOrNull } from './fields.ts';
 import { Origin, type Editor } from './origin.ts';
 import { writeRichText, type RichBlock } from './rich-text.ts';
 import { epics } from './sprints.ts';
+import type { SharedEvent } from './y-types.ts';
 
 const readStatusChange = (e: Record<string, unknown>): StatusChange | null =>
   typeof e.to === 'string'
@@ -312,7 +313,7 @@ export function importCards(doc: Y.Doc, editor: Editor, rows: readonly ImportedC
  */
 export function observeCards(doc: Y.Doc, onChange: (ids: ReadonlySet<string>) => void): () => void {
   const root = cards.root(doc);
-  const handler = (events: Y.YEvent<any>[]) => {
+  const handler = (events: SharedEvent[]) => {
     const ids = new Set<string>();
     for (const e of events) {
       if (e.target === root) for (const key of (e as Y.YMapEvent<unknown>).keysChanged) ids.add(key);

@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import { newId } from '../ids.ts';
 import type { Editor } from './origin.ts';
+import type { AnyShared } from './y-types.ts';
 
 export type ItemMap = Y.Map<unknown>;
 
@@ -20,7 +21,7 @@ export type Collection<T extends { id: string }, W = Patch<T>> = {
   get(doc: Y.Doc, id: string): T | null;
   list(doc: Y.Doc): T[];
   /** Adds an item with plain fields (and nested types from `nested`) in one transaction. */
-  add(doc: Y.Doc, editor: Editor, fields: W, options?: { id?: string; nested?: () => Record<string, Y.AbstractType<any>> }): string;
+  add(doc: Y.Doc, editor: Editor, fields: W, options?: { id?: string; nested?: () => Record<string, AnyShared> }): string;
   /** Sets the fields that differ; false when the item does not exist (e.g. deleted by a peer). */
   update(doc: Y.Doc, editor: Editor, id: string, patch: W): boolean;
   remove(doc: Y.Doc, editor: Editor, id: string): boolean;

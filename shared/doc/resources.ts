@@ -21,6 +21,7 @@ import {
 import { defineCollection, type ItemMap } from './collection.ts';
 import { isoDate, num, numberRecord, oneOf, record, str, strArray, strOrNull } from './fields.ts';
 import type { Editor } from './origin.ts';
+import type { SharedEvent } from './y-types.ts';
 
 /** Entries of a nested Y.Map of plain records, sorted by key so converged replicas read alike. */
 function nestedRecords<T>(m: ItemMap, key: string, read: (id: string, e: Record<string, unknown>) => T | null): T[] {
@@ -244,7 +245,7 @@ export function listBookings(doc: Y.Doc): Booking[] {
 }
 
 /** The booking ids a change of the bookings root touched (for incremental recompute). */
-export function changedBookingIds(events: Y.YEvent<any>[]): Set<string> {
+export function changedBookingIds(events: SharedEvent[]): Set<string> {
   const out = new Set<string>();
   for (const e of events) {
     if (e.target === e.currentTarget) for (const key of e.changes.keys.keys()) out.add(key);

@@ -13,7 +13,6 @@
  *   npm run bench:first-load      # prints the JSON object
  */
 import { pathToFileURL } from 'node:url';
-import * as Y from 'yjs';
 import { storeNewRoom } from '../../server/plans.ts';
 import { ensureClientBuilt, launchBrowser } from '../helpers/browser.ts';
 import { connectClient, waitForSync } from '../helpers/clients.ts';

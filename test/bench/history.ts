@@ -49,7 +49,7 @@ async function buildStore(file: string, { updates, days }: Args) {
   const cols = statuses.list(doc).map((s) => s.id);
   const ids: string[] = [];
   let pending: { room: string; data: Uint8Array; receivedAt: number; author: string }[] = [];
-  let captured: Uint8Array | null = null;
+  let captured: Uint8Array | null;
   doc.on('update', (u: Uint8Array) => (captured = u));
   let sinceCheckpoint = 0;
   let checkpoints = 0;

@@ -179,7 +179,7 @@ export function phaseMeter(
  */
 export async function waitForQuiet(serverPid: number, loadPid: number, maxMs: number, limitPct = 25): Promise<{ waitedMs: number; otherCpuPct: number | null }> {
   const t0 = performance.now();
-  let other: number | null = null;
+  let other: number | null;
   for (;;) {
     const meter = phaseMeter(serverPid, loadPid);
     await sleep(1_000);

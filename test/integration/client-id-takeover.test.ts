@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { CLOSE, encodeSyncUpdate } from '../../shared/protocol.ts';
-import { accept, invite, peopleOnOneLink } from '../helpers/access.ts';
+import { peopleOnOneLink } from '../helpers/access.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { connectRaw, fetchRoomState } from '../helpers/raw.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

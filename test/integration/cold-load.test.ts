@@ -112,7 +112,7 @@ describe('cold load', () => {
   it('a returning client (non-empty state vector) is answered by the built room with only what it lacks', async () => {
     const room = await storedBigPlan('Cold returning');
     const first = await newcomer(room, 'First');
-    await first.waitFrames((fs) => subs(first).includes(0) && subs(first).includes(1), 'joined and synced', 20_000);
+    await first.waitFrames(() => subs(first).includes(0) && subs(first).includes(1), 'joined and synced', 20_000);
     const local = mirror(first);
     first.close();
     // Let the room unload, then come back with the local state.

@@ -148,7 +148,10 @@ function generateFrames(seed: number, n: number): Fuzzed[] {
     const e = encoding.createEncoder();
     const k = int(4);
     encoding.writeVarUint(e, k);
-    for (let i = 0; i < k; i++) (encoding.writeVarUint(e, int(2 ** 31)), encoding.writeVarUint(e, int(1000)));
+    for (let i = 0; i < k; i++) {
+      encoding.writeVarUint(e, int(2 ** 31));
+      encoding.writeVarUint(e, int(1000));
+    }
     return encoding.toUint8Array(e);
   };
   const validFrame = (): Uint8Array => {

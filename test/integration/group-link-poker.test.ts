@@ -8,7 +8,7 @@ import { addCard } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { readRound } from '../../shared/doc/poker.ts';
 import { encodePrivate } from '../../shared/protocol.ts';
-import { accept, invite, peopleOnOneLink, withInbox } from '../helpers/access.ts';
+import { accept, peopleOnOneLink, withInbox } from '../helpers/access.ts';
 import { connectClient, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 

@@ -13,7 +13,7 @@ import { addCard, cards } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { CLOSE, encodeSyncUpdate } from '../../shared/protocol.ts';
 import { connectRaw } from '../helpers/raw.ts';
-import { accept, invite, peopleOnOneLink, revokePerson, setRole, withInbox } from '../helpers/access.ts';
+import { peopleOnOneLink, revokePerson, setRole, withInbox } from '../helpers/access.ts';
 import { connectClient, nextClose, waitFor, waitForSync, type TestClient } from '../helpers/clients.ts';
 import { tokenFor } from '../helpers/server.ts';
 import { ensurePostgres, ensureRedis, REDIS_URL } from '../helpers/services.ts';

@@ -23,8 +23,6 @@ describe('a viewer', () => {
     const viewer = connectClient(server.wsUrl, room, server.token(room, 'viewer', 'Vi'));
     clients.push(editor, viewer);
     const denied: string[] = [];
-    // y-websocket reports the auth sub-protocol's "permission denied" through this hook.
-    (viewer.provider as unknown as { _permissionDenied?: unknown });
     const originalWarn = console.warn;
     console.warn = (...args: unknown[]) => {
       if (String(args[0]).includes('Permission denied')) denied.push(String(args[0]));

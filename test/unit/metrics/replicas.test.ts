@@ -9,7 +9,7 @@ import { snapshot } from '../../../shared/doc/snapshot.ts';
 import { sprints, startSprint } from '../../../shared/doc/sprints.ts';
 import { computeMetrics, IncrementalMetrics } from '../../../shared/metrics/index.ts';
 import type { Card } from '../../../shared/schema.ts';
-import { at, HOUR } from './fixtures.ts';
+import { at } from './fixtures.ts';
 
 const BASE = at('2025-03-24 08:00');
 const STATUSES = ['backlog', 'todo', 'doing', 'review', 'done'];

@@ -44,6 +44,7 @@ import {
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { cardCursorProvider, type CardCursorProvider } from './cardCursors.ts';
+import type { AnyShared, SharedEvent } from '$shared/doc/y-types.ts';
 
 export type HistoryState = { canUndo: boolean; canRedo: boolean };
 
@@ -69,7 +70,7 @@ let bindings = 0;
  * @lexical/yjs reuses a cached node as it is, children and all, so loading a card into a second
  * editor (the panel reopened, or rebuilt for another role) would otherwise repeat its text.
  */
-function forgetCollabNodes(type: Y.AbstractType<any>): void {
+function forgetCollabNodes(type: AnyShared): void {
   delete (type as { _collabNode?: unknown })._collabNode;
   const children: unknown[] = [];
   if (type instanceof Y.XmlText) {
@@ -106,9 +107,9 @@ export function bindCardText(o: CollabOptions): Collab {
     { tag: COLLABORATION_TAG, skipTransforms: true, discrete: true }
   );
 
-  const onYjs = (events: Y.YEvent<any>[], tr: Y.Transaction) => {
+  const onYjs = (events: SharedEvent[], tr: Y.Transaction) => {
     if (tr.origin === binding) return;
-    syncYjsChangesToLexical(binding, provider, events, tr.origin instanceof Y.UndoManager, drawCarets);
+    syncYjsChangesToLexical(binding, provider, events as Parameters<typeof syncYjsChangesToLexical>[2], tr.origin instanceof Y.UndoManager, drawCarets);
   };
   xmlText.observeDeep(onYjs);
 

@@ -12,6 +12,7 @@ import { snapshot } from '$shared/doc/snapshot.ts';
 import { dayOfIso, forecastWhen, IncrementalMetrics, workWeek, type PlanMetrics, type Unit } from '$shared/metrics/index.ts';
 import type { PlanSnapshot, RaidChange } from '$shared/schema.ts';
 import { exposureTrend, type TrendPoint } from '$shared/steering/trend.ts';
+import type { SharedEvent } from '$shared/doc/y-types.ts';
 
 /** Finish-date distribution: the share of trials (percent) finishing on each date [FC3]. */
 export type FinishHistogram = { date: string; percent: number }[];
@@ -45,7 +46,7 @@ export class MetricsModel {
   #tick: ReturnType<typeof setInterval>;
   #settle: ReturnType<typeof setTimeout> | null = null;
 
-  #onCards = (events: Y.YEvent<any>[]) => {
+  #onCards = (events: SharedEvent[]) => {
     for (const e of events) {
       if (e.target === this.#root) for (const k of (e as Y.YMapEvent<unknown>).keysChanged) this.#changed.add(k);
       else if (typeof e.path[0] === 'string') this.#changed.add(e.path[0]);

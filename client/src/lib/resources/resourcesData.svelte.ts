@@ -13,6 +13,7 @@ import { milestones } from '$shared/doc/timeline.ts';
 import { dayOf, isoOf, mondayOf, todayIn } from '$shared/resources/calendar.ts';
 import { ResourceModel } from '$shared/resources/model.ts';
 import type { Member, Milestone, RaidItem } from '$shared/schema.ts';
+import type { SharedEvent } from '$shared/doc/y-types.ts';
 
 /** Weeks the model covers: a few before today and 18 months on. */
 export const WEEKS_BEFORE = 4;
@@ -39,7 +40,7 @@ export class ResourcesData {
     this.model = new ResourceModel({ start, weeks: HORIZON_WEEKS, workingDays: meta.workingDays });
     this.model.apply({ people: resourcePeople.list(doc), pools: pools.list(doc), bookings: bookings.list(doc), milestones: milestones.list(doc) });
     this.#readSide();
-    const on = (root: Y.Map<unknown>, fn: (events: Y.YEvent<any>[]) => void) => {
+    const on = (root: Y.Map<unknown>, fn: (events: SharedEvent[]) => void) => {
       root.observeDeep(fn);
       this.#off.push(() => root.unobserveDeep(fn));
     };
