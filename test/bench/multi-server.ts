@@ -77,10 +77,10 @@ async function fanout(topology: Topology, load: LoadDriver) {
   };
 }
 
-async function diagnose(topology: Topology, clients: ReturnType<typeof ackedWriter>[]) {
+async function diagnose(topology: Topology, clients: ReturnType<typeof ackedWriter>[], dropped: Set<TestClient>) {
   const rooms = [...new Set(clients.map((c) => c.room))];
   let missingFromStore = 0;
-  const behind: { room: string; name: string; connected: boolean; synced: boolean; missing: number }[] = [];
+  const behind: { room: string; name: string; dropped: boolean; connected: boolean; synced: boolean; missing: number; from: { author: string; dropped: boolean; titles: string[] }[] }[] = [];
   for (const room of rooms) {
     const stored = await topology.store.load(room);
     const doc = new Y.Doc();
@@ -93,8 +93,14 @@ async function diagnose(topology: Topology, clients: ReturnType<typeof ackedWrit
     missingFromStore += acked.filter((t) => !durable.has(t)).length;
     for (const c of inRoom) {
       const seen = new Set(cards.list(c.doc).map((card) => card.title));
-      const missing = acked.filter((t) => !seen.has(t)).length;
-      if (missing) behind.push({ room, name: String(c.doc.clientID), connected: c.provider.wsconnected, synced: c.provider.synced, missing });
+      const missing = acked.filter((t) => !seen.has(t));
+      if (!missing.length) continue;
+      // Titles are `${author clientID}-${n}`: whose edits this replica lacks, and was that author on the dead server.
+      const from = inRoom
+        .map((a) => ({ author: String(a.doc.clientID), dropped: dropped.has(a), titles: missing.filter((t) => t.startsWith(`${a.doc.clientID}-`)) }))
+        .filter((f) => f.titles.length)
+        .map((f) => ({ ...f, titles: [f.titles[0], f.titles[f.titles.length - 1]] }));
+      behind.push({ room, name: String(c.doc.clientID), dropped: dropped.has(c), connected: c.provider.wsconnected, synced: c.provider.synced, missing: missing.length, from });
     }
   }
   const logs = topology.servers.map((s) => s.output().split('\n').slice(-3).join('\n'));
@@ -153,7 +159,7 @@ async function failover(topology: Topology) {
     const converged = await waitFor(async () => ((await lost()) === 0 ? true : null), 'every acknowledged edit everywhere', 15_000).catch(() => null);
     // When something is missing: is it missing from the store (lost) or only from some replicas
     // (not converged), and in what state are the replicas that miss it?
-    const diagnosis = converged ? null : await diagnose(topology, clients);
+    const diagnosis = converged ? null : await diagnose(topology, clients, dropped);
     return {
       clients: clients.length,
       rooms: rooms.length,
