@@ -84,7 +84,9 @@ describe('sprint board', () => {
   test('a card made on the board moves by mouse and by keyboard, live in the other page', async () => {
     [ada, grace] = await Promise.all([openBoard('Ada Lovelace'), openBoard('Grace Hopper', 'dark')]);
 
-    // "n" goes to the new-card field; the card lands in To do for both.
+    // "n" goes to the new-card field once the board is on screen and editable (its view loads
+    // lazily after the connection); the card lands in To do for both.
+    await ada.locator('#board-new-card:enabled').waitFor();
     await ada.locator('body').press('n');
     expect(await ada.evaluate(() => document.activeElement?.id)).toBe('board-new-card');
     await ada.keyboard.type('Rack the first GPU nodes');
