@@ -67,7 +67,7 @@ async function openPlan(name: string, role: 'editor' | 'viewer' = 'editor', colo
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (err) => console.error(`[${name}] page error:`, err));
   page.on('console', (m) => m.type() === 'error' && console.error(`[${name}] console error:`, m.text()));
-  await page.goto(`${server.url}/p/${ROOM}?token=${encodeURIComponent(server.token(ROOM, role, name))}`);
+  await page.goto(`${server.url}/p/${ROOM}?view=list&token=${encodeURIComponent(server.token(ROOM, role, name))}`);
   await waitForConnection(page, 'connected');
   await waitForCardTitle(page, title);
   return page;

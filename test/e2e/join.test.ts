@@ -11,7 +11,7 @@ import { addMember } from '../../shared/doc/members.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { storeNewRoom } from '../../server/plans.ts';
-import { ensureClientBuilt, contextPool, launchBrowser, screenshot, screenshotSchemes, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { ensureClientBuilt, contextPool, launchBrowser, screenshot, screenshotSchemes, showView, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
 import { accept, invite, listPeople, revokeInvitation, type Minted } from '../helpers/access.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import * as Y from 'yjs';
@@ -123,7 +123,11 @@ describe('joining through an invitation', () => {
     await waitForConnection(fay, 'connected');
     await fay.getByLabel('New card').fill(CARD);
     await fay.getByLabel('New card').press('Enter');
-    for (const page of [fay, ada, grace]) await waitForCardTitle(page, CARD);
+    // Poker is offered on List rows (and the backlog and card detail); the plan opens on the board.
+    for (const page of [fay, ada, grace]) {
+      await showView(page, 'list');
+      await waitForCardTitle(page, CARD);
+    }
 
     const dialog = (page: Page): Locator => page.getByRole('dialog');
     const open = async (page: Page) => {

@@ -29,7 +29,7 @@ async function openPlan(token: string, colorScheme: 'light' | 'dark' = 'light', 
   const context = await newContext(browser, colorScheme);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${server.url}${path}?token=${encodeURIComponent(token)}`);
+  await page.goto(`${server.url}${path}?view=list&token=${encodeURIComponent(token)}`);
   return page;
 }
 

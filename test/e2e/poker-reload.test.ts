@@ -27,7 +27,7 @@ async function openPlan(token: string): Promise<Page> {
   const context = await newContext(browser);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${server.url}/p/${room}?token=${encodeURIComponent(token)}`);
+  await page.goto(`${server.url}/p/${room}?view=list&token=${encodeURIComponent(token)}`);
   return page;
 }
 

@@ -21,7 +21,7 @@ const context = contexts.open;
 
 async function openPlan(room: string, token: string, ctx?: BrowserContext): Promise<Page> {
   const page = await (ctx ?? (await context())).newPage();
-  await page.goto(`${server.url}/p/${room}?token=${encodeURIComponent(token)}`);
+  await page.goto(`${server.url}/p/${room}?view=list&token=${encodeURIComponent(token)}`);
   return page;
 }
 

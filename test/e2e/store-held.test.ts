@@ -35,7 +35,7 @@ describe('store held', () => {
     const { server, proxy, direct } = proxied;
     const room = await createPlanRoom(direct, { name: 'Held plan' }, 'test');
     const page = await (await newContext(browser)).newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/p/${room}?token=${encodeURIComponent(tokenFor(SECRET)(room, 'editor', 'Ana'))}`);
+    await page.goto(`http://127.0.0.1:${server.port}/p/${room}?view=list&token=${encodeURIComponent(tokenFor(SECRET)(room, 'editor', 'Ana'))}`);
     await waitForConnection(page, 'connected');
     await waitFor(async () => (await connectionLabel(page)) === 'All changes saved', 'saved at first');
 

@@ -84,12 +84,21 @@ export function cardTitles(page: Page): Promise<string[]> {
   return page.locator('tbody input[data-field="title"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
 }
 
+/** Waits until a card titled `title` is on the page: a List row's title field, or a card on the board or backlog. */
 export async function waitForCardTitle(page: Page, title: string, timeout = 10_000): Promise<void> {
   await page.waitForFunction(
-    (t) => [...document.querySelectorAll<HTMLInputElement>('tbody input[data-field="title"]')].some((i) => i.value === t),
+    (t) =>
+      [...document.querySelectorAll<HTMLInputElement>('tbody input[data-field="title"]')].some((i) => i.value === t) ||
+      [...document.querySelectorAll('[data-card-id] .title')].some((el) => el.textContent?.trim() === t),
     title,
     { timeout }
   );
+}
+
+/** Opens one of the plan's views by its tab, as a person would, and waits until it is the one shown. */
+export async function showView(page: Page, id: string): Promise<void> {
+  await page.locator(`#tab-${id}`).click();
+  await page.locator(`#tab-${id}[aria-selected="true"]`).waitFor({ timeout: 5_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -14,8 +14,8 @@ export type PlanViewComponent = Component<{ plan: OpenPlan }>;
 export type PlanViewEntry = { id: string; label: string; load: () => Promise<{ default: PlanViewComponent }> };
 
 export const VIEWS: PlanViewEntry[] = [
-  { id: 'list', label: 'List', load: () => import('../cards/CardListView.svelte') },
   { id: 'board', label: 'Board', load: () => import('../board/BoardView.svelte') },
+  { id: 'list', label: 'List', load: () => import('../cards/CardListView.svelte') },
   { id: 'backlog', label: 'Backlog', load: () => import('../backlog/BacklogView.svelte') },
   { id: 'raid', label: 'RAID log', load: () => import('../steering/RaidLogView.svelte') },
   { id: 'risks', label: 'Heat map', load: () => import('../steering/HeatMapView.svelte') },
@@ -30,6 +30,7 @@ export const VIEWS: PlanViewEntry[] = [
   { id: 'history', label: 'History', load: () => import('../history/HistoryView.svelte') }
 ];
 
+// The board is where a team looks first (the List is a table of form controls for bulk edits).
 export const DEFAULT_VIEW = VIEWS[0].id;
 
 export function findView(id: string | null): PlanViewEntry {
