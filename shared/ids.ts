@@ -11,3 +11,11 @@ export function newId(random: () => number = Math.random): string {
 export function isId(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value);
 }
+
+/**
+ * The readable key of a card ("HEL-12", "PROJ-3"), or null for a random id: seeded and imported
+ * cards keep their tracker's key as their id, and only such keys are worth showing to people.
+ */
+export function cardKey(id: string): string | null {
+  return /^[A-Z][A-Z0-9]*-\d+$/.test(id) ? id : null;
+}

@@ -174,6 +174,25 @@ export function readRounds(doc: Y.Doc): PokerRound[] {
   return out.sort((a, b) => (a.cardId < b.cardId ? -1 : a.cardId > b.cardId ? 1 : 0));
 }
 
+/**
+ * Calls `fn` with the ids of the cards whose round changed (every card when the whole map was
+ * replaced: `null`), after each transaction that touched poker. Returns the unsubscribe.
+ */
+export function observeRounds(doc: Y.Doc, fn: (cardIds: string[] | null) => void): () => void {
+  const map = root(doc);
+  const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+    if (events.some((e) => e.path.length === 0 && e.target === map && (e as Y.YMapEvent<unknown>).keysChanged.size === 0)) return fn(null);
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (e.path.length === 0) for (const k of (e as Y.YMapEvent<unknown>).keysChanged) ids.add(k);
+      else ids.add(String(e.path[0]));
+    }
+    fn([...ids]);
+  };
+  map.observeDeep(onChange);
+  return () => map.unobserveDeep(onChange);
+}
+
 /** Revealed rounds of a card that ended, oldest first. */
 export function readHistory(doc: Y.Doc, cardId: string): PokerHistoryEntry[] {
   const m = asItem(root(doc).get(cardId));

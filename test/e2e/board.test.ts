@@ -34,12 +34,12 @@ async function seedRoom(): Promise<void> {
   doc.destroy();
 }
 
-async function openBoard(name: string, colorScheme: 'light' | 'dark' = 'light', view = 'board'): Promise<Page> {
+async function openBoard(name: string, colorScheme: 'light' | 'dark' = 'light', view = 'board', role: 'editor' | 'facilitator' = 'editor'): Promise<Page> {
   const context = await newContext(browser, colorScheme);
   context.setDefaultTimeout(5_000);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${server.url}/p/${room}?view=${view}&token=${encodeURIComponent(server.token(room, 'editor', name))}`);
+  await page.goto(`${server.url}/p/${room}?view=${view}&token=${encodeURIComponent(server.token(room, role, name))}`);
   await waitForConnection(page, 'connected');
   return page;
 }
@@ -277,6 +277,46 @@ describe('sprint board', () => {
     await announced(ada, 'Backlog, position 2 of 4.');
     await ada.keyboard.press('Space');
     await grace.waitForFunction(() => [...document.querySelectorAll('[data-section-id="backlog"] [data-row-id]')].map((r) => r.getAttribute('data-row-id'))[1] === 'HEL-101', null, { timeout: 5_000 });
+  });
+
+  test('planning poker from the board (p on a focused card), a backlog row and the card detail, with the voting badge', async () => {
+    const [fay, hedy] = await Promise.all([openBoard('Fay Facilitator', 'light', 'board', 'facilitator'), openBoard('Hedy Lamarr', 'light', 'backlog')]);
+    const title = 'Cable the spine switches';
+    await card(fay, title).focus();
+    await fay.keyboard.press('p');
+    const dialog = (page: Page) => page.getByRole('dialog', { name: `Planning poker: ${title}` });
+    await dialog(fay).locator('section.poker').waitFor();
+    await dialog(fay).getByRole('button', { name: 'Start round' }).click();
+
+    // The backlog row's Poker button says a round is open, for another person, and opens it.
+    await hedy.getByRole('button', { name: `Planning poker for ${title} (voting now)` }).click();
+    await dialog(hedy).getByRole('group', { name: 'Your estimate' }).waitFor();
+    await screenshot(hedy, 'backlog-poker-light');
+
+    // Closing the board's dialog puts focus back on the card that was estimated.
+    await fay.keyboard.press('Escape');
+    await dialog(fay).waitFor({ state: 'hidden' });
+    const focused = await fay.evaluate(() => document.activeElement?.closest('[data-card-id]')?.textContent ?? '');
+    expect(focused).toContain(title);
+
+    // The card detail shows an imported card's key and offers poker too; Escape in the poker
+    // dialog closes it alone, and Tab there stays in the poker dialog.
+    await fay.locator('#board-sprint').selectOption('all');
+    await card(fay, 'Install PDUs').focus();
+    await fay.keyboard.press('Enter');
+    const detail = fay.locator('dialog.card-detail');
+    await detail.waitFor();
+    expect(await detail.locator('.title-row .key').textContent()).toBe('HEL-101');
+    await detail.getByRole('button', { name: 'Planning poker for Install PDUs' }).click();
+    const detailPoker = fay.getByRole('dialog', { name: 'Planning poker: Install PDUs' });
+    await detailPoker.locator('section.poker').waitFor();
+    for (let i = 0; i < 12; i++) await fay.keyboard.press('Tab');
+    expect(await fay.evaluate(() => document.activeElement?.closest('dialog')?.classList.contains('card-detail'))).toBe(false);
+    await fay.keyboard.press('Escape');
+    await detailPoker.waitFor({ state: 'hidden' });
+    await detail.waitFor();
+    await fay.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
   });
 
   test('screenshots at 1280x800 in light and dark', async () => {

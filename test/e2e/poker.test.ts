@@ -21,7 +21,7 @@ const CARD = 'Rack the GPU nodes';
 async function openPlan(token: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const context = await contexts.open(colorScheme);
   const page = await context.newPage();
-  await page.goto(`${server.url}/p/${room}?token=${encodeURIComponent(token)}`);
+  await page.goto(`${server.url}/p/${room}?view=list&token=${encodeURIComponent(token)}`);
   return page;
 }
 

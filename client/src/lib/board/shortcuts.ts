@@ -26,6 +26,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: [['Enter']], what: 'Open the card' },
       { keys: [['Space']], what: 'Pick the card up to move it' },
+      { keys: [['p']], what: 'Planning poker for the card' },
       { keys: [['←'], ['→'], ['↑'], ['↓']], what: 'Without a card picked up: move focus between cards' }
     ]
   },

@@ -5,9 +5,8 @@
  * class only asks, listens and announces.
  */
 import type * as Y from 'yjs';
-import { readHistory, readRound, type PokerHistoryEntry, type PokerRound } from '$shared/doc/poker.ts';
+import { observeRounds, readHistory, readRound, readRounds, type PokerHistoryEntry, type PokerRound } from '$shared/doc/poker.ts';
 import { cardLabel, pointsLabel, voteStats, type DeckCard, type DeckId, type VoteStats } from '$shared/poker.ts';
-import { PLAN_ROOT } from '$shared/schema.ts';
 import type { OpenPlan } from '../plan/openPlan.svelte.ts';
 import { NotConnectedError, privateChannel, type PrivateChannel } from '../sync/private.ts';
 
@@ -41,13 +40,8 @@ export class PokerSession {
     this.#channel = privateChannel(provider, POKER_EXTENSION);
     this.#read(true);
 
-    const root = doc.getMap(PLAN_ROOT.poker);
-    const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-      // Only this card's entry (or the root itself: the entry may just have appeared).
-      if (events.some((e) => e.path.length === 0 || e.path[0] === cardId)) this.#read(false);
-    };
-    root.observeDeep(onChange);
-    this.#cleanup.push(() => root.unobserveDeep(onChange));
+    // Only this card's entry (or the whole map: the entry may just have appeared).
+    this.#cleanup.push(observeRounds(doc, (changed) => (changed === null || changed.includes(cardId)) && this.#read(false)));
 
     // Replies for this card (also those another panel of this page asked for).
     this.#cleanup.push(this.#channel.listen((payload) => this.#onReply(payload as Reply)));
@@ -193,23 +187,52 @@ export class PokerSession {
   }
 }
 
-/** Just whether a card has a round open for voting: for a badge on a list row or board card. */
-export class RoundWatch {
-  voting = $state(false);
+/**
+ * Which cards have a round open for voting, for the "voting now" badges: one observer per document
+ * however many rows show a badge (a backlog lists hundreds of cards). Shared while anyone holds it.
+ */
+class VotingCards {
+  ids = $state.raw<ReadonlySet<string>>(new Set());
+  holders = 0;
   #stop: () => void;
 
-  constructor(doc: Y.Doc, cardId: string) {
-    const root = doc.getMap(PLAN_ROOT.poker);
-    const read = () => (this.voting = readRound(doc, cardId)?.state === 'voting');
-    const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-      if (events.some((e) => e.path.length === 0 || e.path[0] === cardId)) read();
-    };
-    read();
-    root.observeDeep(onChange);
-    this.#stop = () => root.unobserveDeep(onChange);
+  constructor(doc: Y.Doc) {
+    const votingNow = () => new Set(readRounds(doc).filter((r) => r.state === 'voting').map((r) => r.cardId));
+    this.ids = votingNow();
+    this.#stop = observeRounds(doc, (changed) => {
+      if (changed === null) return (this.ids = votingNow());
+      const next = new Set(this.ids);
+      for (const id of changed) {
+        if (readRound(doc, id)?.state === 'voting') next.add(id);
+        else next.delete(id);
+      }
+      if (next.size !== this.ids.size || [...next].some((id) => !this.ids.has(id))) this.ids = next;
+    });
   }
 
-  destroy(): void {
+  stop(): void {
     this.#stop();
   }
+}
+
+const votingByDoc = new WeakMap<Y.Doc, VotingCards>();
+
+/** Holds the document's voting set; call the returned release when the component goes away. */
+export function holdVotingCards(doc: Y.Doc): { voting: (cardId: string) => boolean; release: () => void } {
+  let v = votingByDoc.get(doc);
+  if (!v) votingByDoc.set(doc, (v = new VotingCards(doc)));
+  v.holders++;
+  const held = v;
+  let released = false;
+  return {
+    voting: (cardId) => held.ids.has(cardId),
+    release: () => {
+      if (released) return;
+      released = true;
+      if (--held.holders === 0) {
+        held.stop();
+        votingByDoc.delete(doc);
+      }
+    }
+  };
 }
