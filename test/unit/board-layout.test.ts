@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { layoutBoard, matches, resolveScope, NO_FILTERS, NONE, UNKNOWN_COLUMN, type LayoutInput } from '../../client/src/lib/board/layout.ts';
-import { describeTarget, dropPlace, findCard, preview, rankAt, step, stepKey } from '../../client/src/lib/board/moves.ts';
+import { describeTarget, dropIndex, dropPlace, findCard, neighbour, preview, rankAt, step, stepKey } from '../../client/src/lib/board/moves.ts';
 import { isOverdue, dateInZone } from '../../client/src/lib/board/format.ts';
 import { addCard, cards, placeCard } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
@@ -161,6 +161,30 @@ describe('[M2] keyboard steps', () => {
     expect(step(model, { ...at, index: 1 }, 'down', 'a')).toEqual({ ...at, index: 1 });
     expect(step(model, at, 'laneUp', 'a')).toEqual({ lane: 1, column: 0, index: 0 });
     expect(step(model, at, 'laneDown', 'a')).toEqual(at);
+  });
+});
+
+describe('[M4] focus without a card in hand', () => {
+  // todo: a, b; doing: (empty); done: d — left/right skip the empty column, keeping the height.
+  const model = layoutBoard(input([card('a', { rank: 'a' }), card('b', { rank: 'b' }), card('d', { status: 'done' })]));
+  it('up/down within the cell, nothing past its ends', () => {
+    expect(neighbour(model, 'a', 'down')?.id).toBe('b');
+    expect(neighbour(model, 'b', 'up')?.id).toBe('a');
+    expect(neighbour(model, 'a', 'up')).toBeUndefined();
+    expect(neighbour(model, 'b', 'down')).toBeUndefined();
+  });
+  it('left/right to the nearest non-empty column, at the same height or its last card', () => {
+    expect(neighbour(model, 'b', 'right')?.id).toBe('d');
+    expect(neighbour(model, 'd', 'left')?.id).toBe('a');
+    expect(neighbour(model, 'a', 'left')).toBeUndefined();
+    expect(neighbour(model, 'missing', 'down')).toBeUndefined();
+  });
+  it('a drop lands before the first card whose middle is below the pointer, else at the end', () => {
+    const boxes = [{ top: 0, height: 40 }, { top: 50, height: 40 }];
+    expect(dropIndex(boxes, 10)).toBe(0);
+    expect(dropIndex(boxes, 25)).toBe(1);
+    expect(dropIndex(boxes, 71)).toBe(2);
+    expect(dropIndex([], 5)).toBe(0);
   });
 });
 

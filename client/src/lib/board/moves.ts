@@ -11,6 +11,9 @@
  * [M3] A preview moves the card in this person's view only; Escape drops the preview, nothing was
  *      written. Counts, points and WIP flags in the preview include the moved card, so a person sees
  *      the limit they are about to exceed before dropping.
+ * [M4] Without a card in hand, arrows move focus: Up/Down within the cell, Left/Right to the nearest
+ *      column of the lane that has cards (at the same height, or its last card). A mouse drop lands
+ *      before the first card whose middle is below the pointer, else at the end of the cell.
  */
 import { rankBetween } from '../../../../shared/rank.ts';
 import type { Card } from '$shared/schema.ts';
@@ -186,4 +189,33 @@ export function describeTarget(model: BoardModel, to: Target, movingId: string):
   if (column.limit !== null && column.count > column.limit) text += ` ${column.name} would be over its WIP limit: ${column.count} of ${column.limit}.`;
   else if (cell.over) text += ` Lane ${lane.label} would be over the ${column.name} WIP limit: ${cell.count} of ${column.limit}.`;
   return text;
+}
+
+/**
+ * The card that keyboard focus goes to from `id` without a card in hand: up and down within the
+ * cell; left and right to the nearest non-empty column of the same lane, at the same height or
+ * its last card.
+ */
+export function neighbour(model: BoardModel, id: string, key: StepKey): Card | undefined {
+  const at = findCard(model, id);
+  if (!at) return undefined;
+  const lane = model.lanes[at.lane];
+  if (key === 'up') return lane.cells[at.column].cards[at.index - 1];
+  if (key === 'down') return lane.cells[at.column].cards[at.index + 1];
+  if (key !== 'left' && key !== 'right') return undefined;
+  const dir = key === 'left' ? -1 : 1;
+  for (let c = at.column + dir; c >= 0 && c < lane.cells.length; c += dir) {
+    const list = lane.cells[c].cards;
+    if (list.length) return list[Math.min(at.index, list.length - 1)];
+  }
+  return undefined;
+}
+
+/**
+ * Where a dragged card lands in a cell: before the first of the other cards (their boxes, top to
+ * bottom) whose middle is below the pointer, else at the end.
+ */
+export function dropIndex(others: readonly Pick<DOMRect, 'top' | 'height'>[], clientY: number): number {
+  const i = others.findIndex((r) => clientY < r.top + r.height / 2);
+  return i < 0 ? others.length : i;
 }
