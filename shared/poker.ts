@@ -158,3 +158,8 @@ export function cardLabel(card: DeckCard): string {
 export function pointsLabel(points: number): string {
   return `${points} ${points === 1 ? 'point' : 'points'}`;
 }
+
+/** A deck card as said aloud: "5 points", "unsure", "break". */
+export function sayCard(card: DeckCard): string {
+  return typeof card === 'number' ? pointsLabel(card) : cardLabel(card);
+}
