@@ -54,6 +54,8 @@ async function seedPlan(): Promise<void> {
     links: []
   });
   milestones.add(doc, ed, { name: 'Cluster live', kind: 'milestone', workstream: null, start: '2026-12-15', end: '2026-12-15', baselineStart: null, baselineEnd: null, stage: 'build', owner: null });
+  // A long name: a select is as wide as its longest option, which once pushed the picker off the panel.
+  milestones.add(doc, ed, { name: 'GPU acceptance benchmark signed off by the customer’s infrastructure steering group', kind: 'milestone', workstream: null, start: '2027-01-20', end: '2027-01-20', baselineStart: null, baselineEnd: null, stage: 'build', owner: null });
   addCard(doc, ed, { title: CARD, status: 'todo', rank: 'a' });
   addCard(doc, ed, { title: EMPTY_CARD, status: 'todo', rank: 'b' });
   await storeNewRoom(server.server.store, ROOM, 'plan', doc, 'test');
@@ -267,6 +269,9 @@ describe('card detail panel', () => {
     await panel(ada).getByLabel('Labels', { exact: true }).press('Enter');
     await panel(ada).getByLabel('Link a RAID item').selectOption({ label: 'PDU lead time slips' });
     await panel(ada).locator('section.links form').nth(0).getByRole('button', { name: 'Link' }).click();
+    // Both pickers and their Link buttons stay inside the panel.
+    const edge = await panel(ada).locator('.scroll').evaluate((el) => el.getBoundingClientRect().right);
+    for (const button of await panel(ada).locator('section.links form button').all()) expect((await button.boundingBox())!.x + (await button.boundingBox())!.width).toBeLessThanOrEqual(edge);
     await panel(ada).getByLabel('Link a milestone').selectOption({ index: 1 });
     await panel(ada).locator('section.links form').nth(1).getByRole('button', { name: 'Link' }).click();
     const title = panel(ada).getByLabel('Title', { exact: true });
