@@ -318,11 +318,13 @@ describe('timeline layout at 1280x800', () => {
       await scrollChart(page, starts[2] - before);
       await expectWholeMonthLabels(page);
     }
+    await screenshot(page, 'timeline-month-scrolled-light');
     for (const zoom of ['Week', 'Quarter'] as const) {
       await page.getByRole('button', { name: zoom, exact: true }).click();
       await page.getByRole('button', { name: 'Today', exact: true }).click();
       await frames(page);
       await expectPillClear(page);
+      await screenshot(page, `timeline-${zoom.toLowerCase()}-today-light`);
     }
     // The accessible name of each item starts with the name people see on its row.
     const names = await page.locator('[data-item]').evaluateAll((els) =>
