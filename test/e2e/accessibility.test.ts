@@ -10,13 +10,8 @@ import { ensureClientBuilt, launchBrowser, newContext } from '../helpers/browser
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const ROOM = 'demo-gpu-cluster';
-/**
- * Known faults not yet mended, each a rule and the targets it may name: the board card and timeline
- * item labels are richer than their visible text (issue 13). Anything else fails the scan.
- */
-const KNOWN: { rule: string; target: RegExp }[] = [
-  { rule: 'label-content-name-mismatch', target: /^g\[data-item=/ }
-];
+/** Known faults not yet mended, each a rule and the targets it may name. Anything else fails the scan. */
+const KNOWN: { rule: string; target: RegExp }[] = [];
 const VIEWS = (process.env.AXE_VIEWS ?? 'board,list,backlog,raid,risks,decisions,meeting,pack,timeline,standup,retros,metrics,history').split(',');
 let server: TestServer;
 let browser: Browser;

@@ -38,7 +38,8 @@ async function createItem(page: Page, name: string, kind: 'Phase' | 'Milestone',
   await dialog.getByLabel(kind === 'Phase' ? 'Start' : 'Date', { exact: true }).fill(start);
   if (end) await dialog.getByLabel('End (last day)').fill(end);
   await dialog.getByRole('button', { name: 'Create' }).click();
-  const item = page.locator(`[data-item][aria-label^="${kind}: ${name},"]`);
+  // The item's accessible name starts with its name, the row label people see.
+  const item = page.locator(`[data-item][aria-label^="${name}, ${kind.toLowerCase()},"]`);
   await item.waitFor({ timeout: 5_000 });
   return (await item.getAttribute('data-item'))!;
 }
@@ -56,6 +57,67 @@ async function waitForAttr(page: Page, id: string, attr: string, value: string, 
 async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   const box = (await locator.boundingBox())!;
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+type Box = { text: string; x: number; y: number; right: number; bottom: number };
+
+/** The chart's visible days: right of the sticky corner, left of the scroller's right edge. */
+async function chartEdges(page: Page): Promise<{ left: number; right: number }> {
+  return page.locator('[role=region][aria-label="Timeline chart"]').evaluate((el) => {
+    const corner = el.querySelector('.corner')!.getBoundingClientRect();
+    return { left: corner.right, right: el.getBoundingClientRect().left + el.clientWidth };
+  });
+}
+
+/** Screen boxes of the axis's labels (upper row "major", lower row "minor") and of the Today pill. */
+async function axisBoxes(page: Page): Promise<{ major: Box[]; minor: Box[]; pill: Box | null }> {
+  return page.locator('svg.axis').evaluate((svg) => {
+    const box = (el: Element): Box => {
+      const r = el.getBoundingClientRect();
+      return { text: el.textContent ?? '', x: r.x, y: r.y, right: r.right, bottom: r.bottom };
+    };
+    const pill = svg.querySelector('[data-today-pill] rect');
+    return { major: [...svg.querySelectorAll('text.major-label')].map(box), minor: [...svg.querySelectorAll('text.minor-label')].map(box), pill: pill ? box(pill) : null };
+  });
+}
+
+const intersects = (a: Box, b: Box) => a.x < b.right && b.x < a.right && a.y < b.bottom && b.y < a.bottom;
+const frames = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+async function scrollChart(page: Page, left: number): Promise<void> {
+  await page.locator('[role=region][aria-label="Timeline chart"]').evaluate((el, x) => (el.scrollLeft = x), left);
+  await frames(page);
+}
+
+/** Every upper-row label on screen is a whole month name and starts right of the chart's left edge. */
+async function expectWholeMonthLabels(page: Page): Promise<void> {
+  const edges = await chartEdges(page);
+  const shown = (await axisBoxes(page)).major.filter((b) => b.right > edges.left && b.x < edges.right);
+  expect(shown.length).toBeGreaterThan(0);
+  for (const b of shown) {
+    expect(b.text).toMatch(/^(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ’\d\d)$/);
+    expect(b.x).toBeGreaterThanOrEqual(edges.left);
+  }
+}
+
+/** The Today pill hides no axis label. */
+async function expectPillClear(page: Page): Promise<void> {
+  const { major, minor, pill } = await axisBoxes(page);
+  expect(pill).not.toBeNull();
+  const covered = [...major, ...minor].filter((b) => intersects(b, pill!)).map((b) => b.text);
+  expect(covered).toEqual([]);
+}
+
+/** Ids of the items whose bar or diamond is within the chart's visible days. */
+async function itemsInView(page: Page): Promise<string[]> {
+  const edges = await chartEdges(page);
+  const boxes = await page.locator('[data-item]').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.querySelector('.shape')!.getBoundingClientRect();
+      return { id: el.getAttribute('data-item')!, x: r.x, right: r.right };
+    })
+  );
+  return boxes.filter((b) => b.right > edges.left && b.x < edges.right).map((b) => b.id);
 }
 
 beforeAll(async () => {
@@ -239,5 +301,93 @@ describe('timeline', () => {
     await dark.getByRole('button', { name: 'Table', exact: true }).click();
     await dark.locator('[data-row-id="ms-cluster-accept"]').waitFor({ timeout: 2_000 });
     await screenshot(dark, 'timeline-table-dark');
+  }, 45_000);
+});
+
+describe('timeline layout at 1280x800', () => {
+  test('[axis] month labels stay whole at the left edge and the Today pill hides no label, at every zoom; item names start with the row label', async () => {
+    const page = await openTimeline('Axel Axis', 'demo-gpu-cluster');
+    await page.locator('[data-item="ms-cluster-accept"]').waitFor({ timeout: 5_000 });
+    await frames(page);
+    await expectWholeMonthLabels(page);
+    await expectPillClear(page);
+    // Scrolled so that a month has only 40, 90 or 140 px on screen: its label is pinned whole,
+    // shortened or left out, never cut by the edge.
+    const starts = await page.locator('svg.axis line.major').evaluateAll((lines) => lines.map((l) => Number(l.getAttribute('x1'))));
+    for (const before of [40, 90, 140]) {
+      await scrollChart(page, starts[2] - before);
+      await expectWholeMonthLabels(page);
+    }
+    await screenshot(page, 'timeline-month-scrolled-light');
+    for (const zoom of ['Week', 'Quarter'] as const) {
+      await page.getByRole('button', { name: zoom, exact: true }).click();
+      await page.getByRole('button', { name: 'Today', exact: true }).click();
+      await frames(page);
+      await expectPillClear(page);
+      await screenshot(page, `timeline-${zoom.toLowerCase()}-today-light`);
+    }
+    // The accessible name of each item starts with the name people see on its row.
+    const names = await page.locator('[data-item]').evaluateAll((els) =>
+      els.map((el) => ({ label: el.getAttribute('aria-label') ?? '', row: document.querySelector(`[data-row="${el.getAttribute('data-item')}"] .name`)?.textContent ?? '?' }))
+    );
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n.label.startsWith(`${n.row}, `), n.label).toBe(true);
+  });
+
+  test('[week] choosing Week shows items, also from an empty stretch; the chart opens on the items when none are near today', async () => {
+    const far = await server.createPlan('Far items');
+    const page = await openTimeline('Wanda Week', far);
+    await createItem(page, 'Site survey', 'Phase', day(150), day(170));
+    await createItem(page, 'Go-live', 'Milestone', day(200));
+    await page.getByRole('button', { name: 'Today', exact: true }).click();
+    await frames(page);
+    expect(await itemsInView(page)).toEqual([]); // the premise: nothing near today
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.locator('button[aria-pressed="true"]', { hasText: 'Week' }).waitFor({ timeout: 2_000 });
+    await frames(page);
+    expect((await itemsInView(page)).length).toBeGreaterThan(0);
+    await screenshot(page, 'timeline-week-light');
+
+    const other = await openTimeline('Otto Open', far);
+    await other.locator('[data-item]').first().waitFor({ timeout: 5_000 });
+    await frames(other);
+    expect((await itemsInView(other)).length).toBeGreaterThan(0);
+  });
+
+  test('[table] every row is on the page, no inner scroll box; long names end in "…" with the whole name in the title, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await openTimeline(`Tess Table ${scheme}`, 'demo-gpu-cluster', scheme);
+      const total = Number((await page.locator('[data-summary]').textContent())?.match(/(\d+) items/)?.[1]);
+      await page.getByRole('button', { name: 'Table', exact: true }).click();
+      const rows = page.locator('tr[data-row-id]');
+      await rows.first().waitFor({ timeout: 5_000 });
+      expect(await rows.count()).toBe(total);
+      const boxes = await page.locator('table[aria-label="Timeline items"]').evaluate((table) => {
+        const found: string[] = [];
+        for (let el = table.parentElement; el && el !== document.documentElement; el = el.parentElement) {
+          const y = getComputedStyle(el).overflowY;
+          if ((y === 'auto' || y === 'scroll') && el.scrollHeight > el.clientHeight + 1) found.push(`${el.tagName}.${el.className}`);
+        }
+        return found;
+      });
+      expect(boxes).toEqual([]);
+      const names = await page.locator('tr[data-row-id] td:first-child input').evaluateAll((inputs) =>
+        inputs.map((i) => {
+          const input = i as HTMLInputElement;
+          return { value: input.value, title: input.title, label: input.getAttribute('aria-label') ?? '', clipped: input.scrollWidth > input.clientWidth, overflow: getComputedStyle(input).textOverflow };
+        })
+      );
+      const clipped = names.filter((n) => n.clipped);
+      expect(clipped.length).toBeGreaterThan(0);
+      for (const n of clipped) {
+        expect(n.overflow).toBe('ellipsis');
+        expect(n.title).toBe(n.value);
+        expect(n.label).toContain(n.value);
+      }
+      await screenshot(page, `timeline-table-${scheme}`);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await frames(page);
+      await screenshot(page, `timeline-table-${scheme}-end`);
+    }
   }, 45_000);
 });

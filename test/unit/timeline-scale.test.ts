@@ -1,10 +1,11 @@
 /**
  * The timeline's time axis and date words (client/src/lib/timeline/scale.ts, format.ts): day ↔
- * pixel, the chart's span, zoom levels and their ticks.
+ * pixel, the chart's span, zoom levels and their ticks, where the axis writes its labels.
  */
 import { describe, expect, it } from 'vitest';
 import { fromDay, toDay } from '../../shared/planning/dates.ts';
 import { formatDate, formatRange, signedDays, spanDays, todayIn } from '../../client/src/lib/timeline/format.ts';
+import { estimateWidth, pillSpan, placeMajor, placeMinor } from '../../client/src/lib/timeline/axisLabels.ts';
 import { axisTicks, chartSpan, clampPx, dayAt, monthStart, wheelZoom, widthOf, xOf, zoomOf, ZOOM_PX, MAX_PX, MIN_PX } from '../../client/src/lib/timeline/scale.ts';
 
 const d = toDay;
@@ -62,6 +63,42 @@ describe('scale', () => {
     expect(quarter.major.map((t) => t.label)).toEqual(['Q1 2026', 'Q2 2026', 'Q3 2026', 'Q4 2026']);
     expect(fromDay(quarter.major[0].day)).toBe('2026-01-01');
     expect(quarter.minor[0].label).toBe('Feb');
+  });
+});
+
+describe('axis labels', () => {
+  const s = { from: d('2026-10-01'), to: d('2027-02-01'), px: ZOOM_PX.month };
+  const measure = estimateWidth(8);
+  const { major, minor } = axisTicks(s);
+  const nov = major[1];
+
+  it('pins a month scrolled past to the left edge, whole, and never starts one before the edge', () => {
+    const left = nov.x + 50;
+    const placed = placeMajor(major, left, measure);
+    const first = placed[0];
+    expect(first.day).toBe(nov.day);
+    expect(first.text).toBe('November 2026');
+    expect(first.x).toBeGreaterThanOrEqual(left);
+    for (const p of placed) expect(p.x).toBeGreaterThanOrEqual(left);
+  });
+
+  it('shortens a month with little of it on screen, and leaves out one with too little for that', () => {
+    const end = nov.x + nov.width;
+    expect(placeMajor(major, end - 80, measure)[0]).toMatchObject({ day: nov.day, text: 'Nov ’26' });
+    expect(placeMajor(major, end - 30, measure)[0].day).toBe(major[2].day);
+  });
+
+  it('moves a lower-row label from under the Today pill to just after it, or leaves it out', () => {
+    const week = minor[3];
+    const pill = pillSpan(week.x + 5);
+    const placed = placeMinor(minor, 0, measure, pill);
+    const moved = placed.find((p) => p.day === week.day)!;
+    expect(moved.x).toBeGreaterThanOrEqual(pill.x1);
+    for (const p of placed) expect(p.x + measure(p.text) <= pill.x0 || p.x >= pill.x1).toBe(true);
+    const days = axisTicks({ ...s, px: ZOOM_PX.week }).minor;
+    const today = days[10];
+    const cells = placeMinor(days, 0, measure, pillSpan(today.x + ZOOM_PX.week / 2));
+    expect(cells.some((p) => p.day === today.day)).toBe(false);
   });
 });
 
