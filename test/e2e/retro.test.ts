@@ -213,6 +213,10 @@ describe('retro', () => {
     const pia = await open(`/p/${plan}?view=standup`, server.token(`${plan}/*`, 'editor', 'Pia Park'), 'dark');
     for (const p of [fay, pia]) await waitForConnection(p, 'connected');
     await fay.waitForFunction(() => document.querySelectorAll('[aria-label="People here"] li').length === 2, null, { timeout: 8_000 });
+    // Before the start: the two ways to walk the board as choices, the order as a numbered list.
+    await fay.getByRole('radio', { name: /By person/ }).check();
+    expect(await fay.getByRole('list', { name: /^Order/ }).locator('li').count()).toBeGreaterThan(0);
+    await screenshot(fay, 'standup-setup-light');
     await fay.getByRole('button', { name: 'Start stand-up' }).click();
     await pia.locator('.speaker').waitFor({ timeout: 5_000 });
     const first = await pia.locator('.speaker').textContent();
