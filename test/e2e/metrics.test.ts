@@ -62,6 +62,35 @@ describe('metrics view', () => {
     await screenshot(page, 'metrics-light');
   });
 
+  test('end labels of chart lines never overlap, and the forecast reads as sentences', async () => {
+    // Two series ending at close values (burn-up: scope 62 and commitment 59) once drew their labels over each other.
+    const overlaps = await page.locator('svg.chart').evaluateAll((svgs) =>
+      svgs.flatMap((svg) => {
+        const boxes = [...svg.querySelectorAll('text.end-label, text.marker-label')].map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+        const out: string[] = [];
+        for (let a = 0; a < boxes.length; a++)
+          for (let b = a + 1; b < boxes.length; b++) {
+            const [p, q] = [boxes[a].r, boxes[b].r];
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) out.push(`${boxes[a].text} / ${boxes[b].text}`);
+          }
+        return out;
+      })
+    );
+    expect(overlaps).toEqual([]);
+    expect(await page.locator('[data-chart="burnup"] text.end-label').count()).toBeGreaterThan(2);
+
+    // [FC4] The end of the active sprint: a sentence, not "0 (50 %) · 0 (85 %) · 0 (95 %)".
+    const howMany = (await page.locator('[data-forecast-how-many]').textContent())!;
+    expect(howMany).not.toMatch(/\(\d+ ?%\)/);
+    expect(howMany).toMatch(/^(By \d{1,2} \w{3} \d{4} \(end of Helios \d\): a 50% chance of finishing at least \d+ more cards?|Not even one more card is likely to be done by \d{1,2} \w{3} \d{4} \(end of Helios \d\))/);
+    // A chosen date answers for that date.
+    await page.getByLabel('How many by').fill('2027-03-31');
+    await expect.poll(() => page.locator('[data-forecast-how-many]').textContent()).toMatch(/^By 31 Mar 2027: a 50% chance of finishing at least \d+ more cards, 85% of at least \d+ and 95% of at least \d+\.$/);
+    // [FC3] The chart's summary says what the dates mean.
+    expect(await page.locator('[data-chart="forecast"] svg.chart').getAttribute('aria-label')).toMatch(/^\d+ cards not done: a 50% chance of finishing them all by \d{1,2} \w{3} \d{4}, 85% by .+ and 95% by .+; forecast from \d+ completions over the last 30 working days\.$/);
+    await page.locator('[data-chart="forecast"]').screenshot({ path: 'test-results/screenshots/metrics-forecast-light.png' });
+  });
+
   test('an edit by someone else changes the burn-down and throughput live', async () => {
     const read = () =>
       page.evaluate(() => ({

@@ -343,7 +343,52 @@ describe('steering', () => {
     await expect.poll(() => grace.locator('tbody tr[data-raid-id]').count()).toBe(2);
     await screenshot(grace, 'steering-raid-filtered-dark');
     await grace.getByRole('button', { name: 'Clear filters' }).click();
+    // Score pills fit their cells at 1280x800 in both themes (a "9 ◆ Amber" pill once ran out of its column, clipped).
+    for (const page of [ada, grace]) expect(await pillsOutsideCells(page, 'td[data-key="score"]')).toEqual([]);
     await screenshot(ada, 'steering-raid-light');
+    await screenshot(grace, 'steering-raid-dark');
+  });
+
+  test('presenter follow: the follower’s address names the presenter’s view; the band overlaps nothing and the followed table keeps its columns', async () => {
+    const lastHeader = () => grace.locator('table[role="grid"] th.h-details').boundingBox();
+    const before = (await lastHeader())!;
+    await ada.getByRole('button', { name: 'Present' }).click();
+    await grace.getByText('Ada Lovelace is presenting').waitFor({ timeout: 5_000 });
+
+    // Ada goes to the heat map and back: Grace follows, and her address says which view she is on, so a reload stays there.
+    const viewOf = (page: Page) => page.evaluate(() => new URLSearchParams(location.search).get('view'));
+    await tab(ada, 'Heat map');
+    await grace.locator('#tab-risks[aria-selected="true"]').waitFor({ timeout: 5_000 });
+    await expect.poll(() => viewOf(grace)).toBe('risks');
+    expect(await viewOf(ada)).toBe('risks');
+    await tab(ada, 'RAID log');
+    await grace.locator('#tab-raid[aria-selected="true"]').waitFor({ timeout: 5_000 });
+    await expect.poll(() => viewOf(grace)).toBe('raid');
+
+    // Ada opens a row: Grace's row is outlined and named in the band.
+    const row = grace.locator(`tr[data-raid-id="${risk}"]`);
+    await ada.locator(`tr[data-raid-id="${risk}"] td[data-key="details"] button`).click();
+    await grace.locator(`tr[data-raid-id="${risk}"][data-followed="true"]`).waitFor({ timeout: 5_000 });
+    expect(await grace.locator('[data-follow-band]').textContent()).toContain(TITLE);
+    // The table keeps its columns (a tag on the followed row once became a twelfth column and squeezed the others).
+    const after = (await lastHeader())!;
+    expect(Math.abs(after.x + after.width - (before.x + before.width))).toBeLessThan(1);
+    const rowBox = (await row.boundingBox())!;
+    expect(Math.abs(rowBox.x + rowBox.width - (after.x + after.width))).toBeLessThan(1);
+    // The band takes its own space: it overlaps no row of the table.
+    const overlapping = await grace.evaluate(() => {
+      const band = document.querySelector('[data-follow-band]')!.getBoundingClientRect();
+      return [...document.querySelectorAll('table[role="grid"] tr')].filter((tr) => {
+        const r = tr.getBoundingClientRect();
+        return r.top < band.bottom && band.top < r.bottom && r.left < band.right && band.left < r.right;
+      }).length;
+    });
+    expect(overlapping).toBe(0);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(grace, 'steering-raid-following-dark');
+    await ada.getByRole('complementary').getByRole('button', { name: /Close/ }).first().click();
+    await ada.getByRole('button', { name: /Presenting/ }).click();
+    await grace.getByText('Ada Lovelace is presenting').waitFor({ state: 'detached', timeout: 5_000 });
   });
 
   test('status pack: Markdown and CSV downloads, and a PDF with every section', async () => {
@@ -386,17 +431,96 @@ describe('steering', () => {
     for (const words of ['Steering status pack', 'Key figures', 'Workstreams', 'Top risks', 'Decisions needed', 'Appendix', TITLE, 'Europe/London']) {
       expect(squash(extracted)).toContain(squash(words));
     }
-    // Nothing of the app's chrome is printed.
-    expect(squash(extracted)).not.toContain(squash('Download Markdown'));
+    // Nothing of the app's chrome is printed: not the toolbar, not the app header (your name, the save state, the room), not the view tabs.
+    for (const chrome of ['Download Markdown', 'All changes saved', 'Your name', 'demo-gpu-cluster', 'Heat map']) expect(squash(extracted)).not.toContain(squash(chrome));
+
+    // On screen at 1280x800 a date, score, status or lateness never breaks inside ("2026-12-" over "09").
+    for (const page of [ada, grace]) expect(await valuesBrokenOverLines(page)).toEqual([]);
+    expect(await pillsOutsideCells(ada, '[data-testid="status-pack"] td')).toEqual([]);
     await screenshot(ada, 'steering-pack-light');
-    // What the print stylesheet makes of it (the PDF above is this, paginated).
+    await ada.screenshot({ path: 'test-results/screenshots/steering-pack-light-full.png', fullPage: true });
+
+    // What the print stylesheet makes of it (the PDF above is this, paginated): only the pack, black on white, page margins from @page.
     await ada.emulateMedia({ media: 'print' });
+    for (const chrome of ['header.doc-header', 'nav[aria-label="Plan views"]', '[role="toolbar"]', '[role="tablist"]']) expect(await ada.locator(chrome).isVisible(), chrome).toBe(false);
+    expect(await ada.locator('button:visible, input:visible, select:visible').count()).toBe(0);
+    expect((await ada.locator('[data-testid="status-pack"]').boundingBox())!.x).toBeLessThan(1);
+    expect(await ada.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector('[data-testid="status-pack"] td')!).color])).toEqual([
+      'rgb(255, 255, 255)',
+      'rgb(0, 0, 0)'
+    ]);
+    expect(await pageMargin(ada)).toBe('14mm 12mm');
     await screenshot(ada, 'steering-pack-print');
+    await ada.screenshot({ path: 'test-results/screenshots/steering-pack-print-full.png', fullPage: true });
     await ada.emulateMedia({ media: 'screen' });
+    await grace.emulateMedia({ media: 'print' });
+    expect(await grace.locator('header.doc-header').isVisible()).toBe(false);
+    await screenshot(grace, 'steering-pack-print-from-dark');
+    await grace.emulateMedia({ media: 'screen' });
     await screenshot(grace, 'steering-pack-dark');
     expect(errors).toEqual([]);
   });
 });
+
+/** Text of the RAG pills matched by `cells` whose box is not inside their cell's box. */
+function pillsOutsideCells(page: Page, cells: string): Promise<string[]> {
+  return page.locator(cells).evaluateAll((tds) =>
+    tds.flatMap((td) =>
+      [...td.querySelectorAll('.rag')]
+        .filter((pill) => {
+          const p = pill.getBoundingClientRect();
+          const c = td.getBoundingClientRect();
+          return p.left < c.left - 0.5 || p.right > c.right + 0.5 || p.top < c.top - 0.5 || p.bottom > c.bottom + 0.5;
+        })
+        .map((pill) => pill.textContent ?? '')
+    )
+  );
+}
+
+/**
+ * Values in the status pack's short columns (dates, scores, RAG, status, lateness, L×I) that run
+ * over more than one line: two of the cell's line boxes lie one under the other.
+ */
+function valuesBrokenOverLines(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="status-pack"] table').evaluateAll((tables) =>
+    tables.flatMap((table) => {
+      const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim().toLowerCase());
+      const cols = heads.flatMap((h, i) => (/^(due|baseline|slip|review|score|rag|status|kind|l×i)$/.test(h) ? [i] : []));
+      return [...table.querySelectorAll('tbody tr')].flatMap((tr) =>
+        cols
+          .map((i) => tr.children[i])
+          .filter((td) => {
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            const lines = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+            return lines.some((a) => lines.some((b) => b.top >= a.bottom - 1));
+          })
+          .map((td) => td.textContent!.trim())
+      );
+    })
+  );
+}
+
+/** The margin of the first @page rule in the page's style sheets (inside @media rules too). */
+function pageMargin(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const find = (rules: CSSRuleList): string | null => {
+      for (const r of rules) {
+        if (r instanceof CSSPageRule && r.style.margin) return r.style.margin;
+        if (r instanceof CSSGroupingRule) {
+          const m = find(r.cssRules);
+          if (m) return m;
+        }
+      }
+      return null;
+    };
+    for (const sheet of document.styleSheets) {
+      const m = find(sheet.cssRules);
+      if (m) return m;
+    }
+    return null;
+  });
+}
 
 function hasPdftotext(): boolean {
   try {

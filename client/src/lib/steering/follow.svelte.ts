@@ -35,6 +35,8 @@ export class Follow {
   /** Who we follow (never ourselves); null when nobody else presents. */
   presenter = $state.raw<Presenter | null>(null);
   announcement = $state('');
+  /** The label of the section or row we follow the presenter to, named in the follow band. */
+  where = $state<string | null>(null);
   #local: FollowState | null = null;
   #applied = '';
   #highlighted: Element | null = null;
@@ -151,11 +153,13 @@ export class Follow {
     this.#unhighlight();
     el.setAttribute('data-followed', 'true');
     this.#highlighted = el;
+    this.where = el.getAttribute('data-follow-label');
   }
 
   #unhighlight(): void {
     this.#highlighted?.removeAttribute('data-followed');
     this.#highlighted = null;
+    this.where = null;
   }
 
   /** Called by a view after it mounts, so a follower arriving by navigation lands on the section. */
