@@ -64,6 +64,10 @@ const panel = (page: Page) => page.locator('dialog.card-detail');
 const blocks = (page: Page) => editorOf(page).evaluate((el) => [...el.children].map((c) => `${c.tagName.toLowerCase()}:${c.textContent}`));
 const numbers = (page: Page) => editorOf(page).evaluate((el) => [...el.querySelectorAll('ol > li')].map((li) => (li as HTMLLIElement).value));
 
+async function waitForText(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((t) => document.querySelector('dialog.card-detail [data-editor-root]')?.textContent?.includes(t), text, { timeout: 5_000 });
+}
+
 /** The caret at the end of the block (or item) whose text is exactly `text`. */
 async function caretAfter(page: Page, selector: string, text: string): Promise<void> {
   await editorOf(page).locator(selector, { hasText: text }).click();
@@ -149,7 +153,19 @@ describe('a description in the format of the hand-written nodes', () => {
     await field.fill('wiki.example.com/rollout-v2');
     await field.press('Enter');
     await grace.waitForFunction(() => document.querySelector('dialog.card-detail [data-editor-root] a')?.getAttribute('href') === 'https://wiki.example.com/rollout-v2', null, { timeout: 5_000 });
+
+    // New blocks beside the old ones: a quote by shortcut; "#### " is not a level the editor offers.
+    await caretAfter(ada, 'ol > li', 're-enable');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('> Check the PDU labels first', { delay: 10 });
+    await grace.locator('dialog.card-detail [data-editor-root] blockquote', { hasText: 'Check the PDU labels first' }).waitFor({ timeout: 5_000 });
+    expect(await panel(ada).getByRole('button', { name: 'Quote' }).getAttribute('aria-pressed')).toBe('true');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('#### not a heading', { delay: 10 });
+    await waitForText(grace, '#### not a heading');
     await ada.waitForTimeout(200);
+    expect((await blocks(grace)).slice(-2)).toEqual(['blockquote:Check the PDU labels first', 'p:#### not a heading']);
     expect(await editorOf(grace).innerHTML()).toBe(await editorOf(ada).innerHTML());
     await screenshot(ada, 'legacy-description-edited');
   });
@@ -159,6 +175,7 @@ describe('a description in the format of the hand-written nodes', () => {
     await vera.locator('dialog.card-detail [data-editor-root] h1', { hasText: 'Steps' }).waitFor({ timeout: 5_000 });
     expect(await numbers(vera)).toEqual([1, 2, 3, 4]);
     expect(await editorOf(vera).getAttribute('contenteditable')).toBe('false');
+    await vera.locator('dialog.card-detail [data-editor-root] blockquote').waitFor({ timeout: 5_000 });
     expect(await blocks(vera)).toEqual(await blocks(ada));
   });
 });
