@@ -6,7 +6,6 @@
  * headless, then dumped): lists with `__listType` but no `__tag` or `__start`, items with no
  * `__value`, links with `__url` alone. Real server, two people in real Chromium, and a viewer.
  */
-import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -15,30 +14,11 @@ import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { storeNewRoom } from '../../server/plans.ts';
 import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { buildLegacy } from '../helpers/legacy-description.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const ROOM = 'legacy-description-e2e';
 const CARD = 'Swap the rack PSUs';
-
-type Tree = {
-  attrs: Record<string, unknown>;
-  content: ({ text: string } | { map: Record<string, unknown> } | { xml: Tree })[];
-};
-const LEGACY: Tree = JSON.parse(fs.readFileSync(new URL('./fixtures/legacy-description.json', import.meta.url), 'utf8'));
-
-/** Rebuilds a dumped tree into an XmlText already in the doc, in the order @lexical/yjs wrote it. */
-function build(target: Y.XmlText, tree: Tree): void {
-  for (const [k, v] of Object.entries(tree.attrs)) target.setAttribute(k, v as string);
-  for (const part of tree.content) {
-    if ('text' in part) target.insert(target.length, part.text);
-    else if ('map' in part) target.insertEmbed(target.length, new Y.Map(Object.entries(part.map)));
-    else {
-      const child = new Y.XmlText();
-      target.insertEmbed(target.length, child);
-      build(child, part.xml);
-    }
-  }
-}
 
 let server: TestServer;
 let browser: Browser;
@@ -81,7 +61,7 @@ beforeAll(async () => {
   const ed = createEditor('test', 'seed', () => Date.UTC(2026, 10, 2, 9));
   createPlan(doc, ed, { name: 'GPU buildout' });
   const id = addCard(doc, ed, { title: CARD, status: 'todo', rank: 'a' });
-  doc.transact(() => build(cardDescription(doc, id)!, LEGACY));
+  doc.transact(() => buildLegacy(cardDescription(doc, id)!));
   await storeNewRoom(server.server.store, ROOM, 'plan', doc, 'test');
   doc.destroy();
   browser = await launchBrowser();

@@ -4,7 +4,6 @@
  * shape the import writes (shared/doc/rich-text.ts) and with hostile values from a peer, read into
  * Lexical's own nodes through @lexical/yjs exactly as collab.ts loads them.
  */
-import fs from 'node:fs';
 import { LinkNode } from '@lexical/link';
 import { $isListNode, ListItemNode, ListNode } from '@lexical/list';
 import { HeadingNode, QuoteNode } from '@lexical/rich-text';
@@ -14,22 +13,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { $normalizeTree } from '../../client/src/lib/editor/normalize.ts';
 import { writeRichText } from '../../shared/doc/rich-text.ts';
-
-type Tree = { attrs: Record<string, unknown>; content: ({ text: string } | { map: Record<string, unknown> } | { xml: Tree })[] };
-const LEGACY: Tree = JSON.parse(fs.readFileSync(new URL('../e2e/fixtures/legacy-description.json', import.meta.url), 'utf8'));
-
-function build(target: Y.XmlText, tree: Tree): void {
-  for (const [k, v] of Object.entries(tree.attrs)) target.setAttribute(k, v as string);
-  for (const part of tree.content) {
-    if ('text' in part) target.insert(target.length, part.text);
-    else if ('map' in part) target.insertEmbed(target.length, new Y.Map(Object.entries(part.map)));
-    else {
-      const child = new Y.XmlText();
-      target.insertEmbed(target.length, child);
-      build(child, part.xml);
-    }
-  }
-}
+import { buildLegacy } from '../helpers/legacy-description.ts';
 
 const docs: Y.Doc[] = [];
 afterEach(() => docs.splice(0).forEach((d) => d.destroy()));
@@ -75,7 +59,7 @@ function read(fill: (x: Y.XmlText) => void, normalize = true): Block[] {
 
 describe('descriptions written by the hand-written nodes', () => {
   test('read as they were meant: a bulleted list is a <ul>, a numbered one counts from 1', () => {
-    const blocks = read((x) => build(x, LEGACY));
+    const blocks = read((x) => buildLegacy(x));
     expect(blocks.map((b) => [b.type, b.tag, b.listType, b.values])).toEqual([
       ['heading', 'h2', undefined, undefined],
       ['paragraph', undefined, undefined, undefined],
@@ -87,7 +71,7 @@ describe('descriptions written by the hand-written nodes', () => {
   });
 
   test('without the pass, Lexical’s ListNode would draw the bulleted list as <ol> and number every item 1', () => {
-    const lists = read((x) => build(x, LEGACY), false).filter((b) => b.type === 'list');
+    const lists = read((x) => buildLegacy(x), false).filter((b) => b.type === 'list');
     expect(lists.map((b) => [b.tag, b.listType, b.values])).toEqual([
       ['ol', 'bullet', [1, 1]],
       ['ol', 'number', [1, 1, 1]]
