@@ -14,6 +14,7 @@ import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { storeNewRoom } from '../../server/plans.ts';
 import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { seriousViolations } from '../helpers/axe.ts';
 import { buildLegacy } from '../helpers/legacy-description.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -91,9 +92,9 @@ describe('a description in the format of the hand-written nodes', () => {
     }
     // The toolbar reads the old nodes too.
     await caretAfter(ada, 'h3', 'Steps');
-    expect(await panel(ada).getByRole('button', { name: 'Heading 3' }).getAttribute('aria-pressed')).toBe('true');
+    await panel(ada).getByRole('button', { name: 'Heading 3', pressed: true }).waitFor({ timeout: 2_000 });
     await caretAfter(ada, 'ul > li', 'cable spines');
-    expect(await panel(ada).getByRole('button', { name: 'Bulleted list' }).getAttribute('aria-pressed')).toBe('true');
+    await panel(ada).getByRole('button', { name: 'Bulleted list', pressed: true }).waitFor({ timeout: 2_000 });
   });
 
   test('edits in it reach everyone: list items, a heading level, a link address', async () => {
@@ -126,7 +127,7 @@ describe('a description in the format of the hand-written nodes', () => {
 
     // The old link: the caret in it, Ctrl+K shows its address; a new one reaches Grace.
     await editorOf(ada).locator('a', { hasText: 'runbook' }).click();
-    expect(await panel(ada).getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Link', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await panel(ada).getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Link', exact: true, pressed: true }).waitFor({ timeout: 2_000 });
     await ada.keyboard.press('Control+k');
     const field = panel(ada).getByLabel('Link address');
     expect(await field.inputValue()).toBe('https://wiki.example.com/rollout');
@@ -136,11 +137,15 @@ describe('a description in the format of the hand-written nodes', () => {
 
     // New blocks beside the old ones: a quote by shortcut; "#### " is not a level the editor offers.
     await caretAfter(ada, 'ol > li', 're-enable');
+    // Typing at once after the click sometimes lands back in the link just edited (seen here, not
+    // yet explained): let the caret settle, as card-detail.test.ts does after its link.
+    await panel(ada).getByRole('button', { name: 'Numbered list', pressed: true }).waitFor({ timeout: 2_000 });
+    await ada.waitForTimeout(600);
     await ada.keyboard.press('Enter');
     await ada.keyboard.press('Enter');
     await ada.keyboard.type('> Check the PDU labels first', { delay: 10 });
     await grace.locator('dialog.card-detail [data-editor-root] blockquote', { hasText: 'Check the PDU labels first' }).waitFor({ timeout: 5_000 });
-    expect(await panel(ada).getByRole('button', { name: 'Quote' }).getAttribute('aria-pressed')).toBe('true');
+    await panel(ada).getByRole('button', { name: 'Quote', pressed: true }).waitFor({ timeout: 2_000 });
     await ada.keyboard.press('Enter');
     await ada.keyboard.type('#### not a heading', { delay: 10 });
     await waitForText(grace, '#### not a heading');
@@ -148,6 +153,8 @@ describe('a description in the format of the hand-written nodes', () => {
     expect((await blocks(grace)).slice(-2)).toEqual(['blockquote:Check the PDU labels first', 'p:#### not a heading']);
     expect(await editorOf(grace).innerHTML()).toBe(await editorOf(ada).innerHTML());
     await screenshot(ada, 'legacy-description-edited');
+    // The toolbar's names contain its buttons' visible text ("H1, Heading 1", "1. Numbered list").
+    expect((await seriousViolations(ada)).filter((f) => f.rule === 'label-content-name-mismatch')).toEqual([]);
   });
 
   test('a viewer sees the same description, read-only', async () => {
