@@ -3,8 +3,10 @@
  * block is an embedded XmlText whose attributes are the node's properties (`__type`, `__tag`, …);
  * each run of text is an embedded Y.Map of the text node's properties followed by its characters.
  * Used to fill a new card's description from an import, before any editor has bound to it; the
- * editor then reads it like any peer's edit. Node types are the ones the card editor registers
- * (paragraph, heading, list/listitem, link), with the same property names as Lexical's own packages.
+ * editor then reads it like any peer's edit. Node types and properties are those of the Lexical
+ * packages the card editor registers (paragraph; heading from @lexical/rich-text; list/listitem
+ * from @lexical/list with `__tag`, `__start` and `__value`; link from @lexical/link), so what this
+ * writes needs none of the editor's read-time migration (client/src/lib/editor/normalize.ts).
  */
 import * as Y from 'yjs';
 

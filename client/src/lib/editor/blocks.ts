@@ -1,34 +1,26 @@
 /**
- * Block-level changes shared by the toolbar and the markdown shortcuts: what kind of block the
- * caret is in, turning blocks into paragraphs or headings, and into or out of lists. Every
+ * Block-level changes for the toolbar: what kind of block the caret is in, turning blocks into
+ * paragraphs, headings or quotes, and into or out of lists (@lexical/list's `$insertList`). Every
  * function here runs inside `editor.update`.
  */
-import {
-  $createParagraphNode,
-  $getRoot,
-  $getSelection,
-  $isElementNode,
-  $isParagraphNode,
-  $isRangeSelection,
-  $isRootNode,
-  type ElementNode,
-  type LexicalNode
-} from 'lexical';
-import { $createHeadingNode, $isHeadingNode, type HeadingTag } from './nodes/heading.ts';
-import { $createListItemNode, $createListNode, $exitListItem, $isListItemNode, $isListNode, type ListItemNode, type ListType } from './nodes/list.ts';
+import { $createListNode, $insertList, $isListItemNode, $isListNode, type ListItemNode } from '@lexical/list';
+import { $createHeadingNode, $createQuoteNode, $isHeadingNode, $isQuoteNode } from '@lexical/rich-text';
+import { $createParagraphNode, $getRoot, $getSelection, $isElementNode, $isRangeSelection, $isRootNode, type ElementNode, type LexicalNode, type ParagraphNode } from 'lexical';
+import { headingTag, listType, type HeadingTag, type OfferedListType } from './normalize.ts';
 
-export type BlockType = 'paragraph' | HeadingTag | ListType;
+export type BlockType = 'paragraph' | HeadingTag | 'quote' | OfferedListType;
 
 export const BLOCK_LABELS: Record<BlockType, string> = {
   paragraph: 'Paragraph',
   h1: 'Heading 1',
   h2: 'Heading 2',
   h3: 'Heading 3',
+  quote: 'Quote',
   bullet: 'Bulleted list',
   number: 'Numbered list'
 };
 
-/** The paragraph, heading or list item holding `node`, or null for the root itself. */
+/** The paragraph, heading, quote or list item holding `node`, or null for the root itself. */
 export function $blockOf(node: LexicalNode): ElementNode | null {
   for (let n: LexicalNode | null = node; n; n = n.getParent()) {
     if ($isRootNode(n)) return null;
@@ -39,10 +31,11 @@ export function $blockOf(node: LexicalNode): ElementNode | null {
 }
 
 export function $blockTypeOf(block: ElementNode): BlockType {
-  if ($isHeadingNode(block)) return block.getTag();
+  if ($isHeadingNode(block)) return headingTag(block.getTag());
+  if ($isQuoteNode(block)) return 'quote';
   if ($isListItemNode(block)) {
     const list = block.getParent();
-    return $isListNode(list) ? list.getListType() : 'bullet';
+    return $isListNode(list) ? listType(list.getListType()) : 'bullet';
   }
   return 'paragraph';
 }
@@ -53,7 +46,11 @@ export function $selectedBlocks(): ElementNode[] {
   if (!$isRangeSelection(selection)) return [];
   const blocks = new Set<ElementNode>();
   for (const node of [selection.anchor.getNode(), ...selection.getNodes(), selection.focus.getNode()]) {
-    if ($isListNode(node)) node.getChildren().filter($isListItemNode).forEach((item) => blocks.add(item));
+    if ($isListNode(node))
+      node
+        .getChildren()
+        .filter($isListItemNode)
+        .forEach((item) => blocks.add(item));
     const block = $blockOf(node);
     if (block) blocks.add(block);
   }
@@ -73,57 +70,52 @@ export function $selectionBlockType(): BlockType | null {
   return block ? $blockTypeOf(block) : null;
 }
 
+/**
+ * Turns one list item into a paragraph in the list's place: before the list, after it, or between
+ * the two halves of a list split at the item. (@lexical/list's `$removeList` unlists every item of
+ * the lists the selection touches; the toolbar changes only the selected ones.)
+ */
+function $exitListItem(item: ListItemNode): ParagraphNode {
+  const list = item.getParent();
+  const paragraph = $createParagraphNode();
+  const wasEmpty = item.isEmpty();
+  item.getChildren().forEach((child) => paragraph.append(child));
+  if (!$isListNode(list)) item.replace(paragraph);
+  else {
+    if (item.getPreviousSibling() === null) list.insertBefore(paragraph);
+    else if (item.getNextSibling() === null) list.insertAfter(paragraph);
+    else {
+      const rest = $createListNode(list.getListType());
+      item.getNextSiblings().forEach((sibling) => rest.append(sibling));
+      list.insertAfter(paragraph);
+      paragraph.insertAfter(rest);
+    }
+    item.remove();
+    if (list.getChildrenSize() === 0) list.remove();
+  }
+  if (wasEmpty) paragraph.select();
+  return paragraph;
+}
+
 /** Moves a block's children into `next`, puts `next` in its place and keeps an empty block's caret. */
-function $replaceBlock(block: ElementNode, next: ElementNode): ElementNode {
+function $replaceBlock(block: ElementNode, next: ElementNode): void {
   const wasEmpty = block.isEmpty();
   block.replace(next, true);
   if (wasEmpty) next.select();
-  return next;
 }
 
-export function $setBlockType(type: 'paragraph' | HeadingTag): void {
+export function $setBlockType(type: 'paragraph' | HeadingTag | 'quote'): void {
   for (let block of $selectedBlocks()) {
-    if ($isListItemNode(block)) {
-      const wasEmpty = block.isEmpty();
-      block = $exitListItem(block);
-      if (wasEmpty) block.select();
-    }
+    if ($isListItemNode(block)) block = $exitListItem(block);
     if ($blockTypeOf(block) === type) continue;
-    $replaceBlock(block, type === 'paragraph' ? $createParagraphNode() : $createHeadingNode(type));
+    $replaceBlock(block, type === 'paragraph' ? $createParagraphNode() : type === 'quote' ? $createQuoteNode() : $createHeadingNode(type));
   }
 }
 
 /** Makes the selected blocks a list of `type`, or plain paragraphs when they already are one. */
-export function $toggleList(type: ListType): void {
+export function $toggleList(type: OfferedListType): void {
   const blocks = $selectedBlocks();
   if (blocks.length === 0) return;
-  if (blocks.every((b) => $blockTypeOf(b) === type)) {
-    for (const item of blocks) {
-      const wasEmpty = item.isEmpty();
-      const paragraph = $exitListItem(item as ListItemNode);
-      if (wasEmpty) paragraph.select();
-    }
-    return;
-  }
-  for (const block of blocks) {
-    if ($isListItemNode(block)) {
-      const list = block.getParent();
-      if ($isListNode(list) && list.getListType() !== type) list.setListType(type);
-      continue;
-    }
-    const wasEmpty = block.isEmpty();
-    const item = $createListItemNode();
-    block.getChildren().forEach((child) => item.append(child));
-    const prev = block.getPreviousSibling();
-    if ($isListNode(prev) && prev.getListType() === type) {
-      prev.append(item);
-      block.remove();
-    } else block.replace($createListNode(type).append(item));
-    if (wasEmpty) item.select();
-  }
-}
-
-/** True for a block a markdown block shortcut may change: a paragraph straight under the root. */
-export function $isPlainTopParagraph(node: LexicalNode | null): boolean {
-  return $isParagraphNode(node) && $isRootNode(node.getParent());
+  if (blocks.every((b) => $blockTypeOf(b) === type)) blocks.forEach((item) => $exitListItem(item as ListItemNode));
+  else $insertList(type);
 }

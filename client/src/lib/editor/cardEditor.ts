@@ -1,9 +1,13 @@
 /**
- * One card's description editor: a Lexical editor on a contenteditable element, with the nodes,
- * rich-text behaviour and markdown shortcuts of this folder, bound to the card's Y.XmlText
- * (./collab.ts). Plain TypeScript with no runes: the Svelte component mounts it from an attachment
+ * One card's description editor: a Lexical editor on a contenteditable element with Lexical's
+ * own rich-text packages (headings and quotes from @lexical/rich-text, lists from @lexical/list,
+ * links from @lexical/link, markdown shortcuts from @lexical/markdown), bound to the card's
+ * Y.XmlText (./collab.ts). Plain TypeScript with no runes: the Svelte component mounts it from an attachment
  * and reads its state through `onState`.
  */
+import { LinkNode } from '@lexical/link';
+import { ListItemNode, ListNode, registerList } from '@lexical/list';
+import { HeadingNode, QuoteNode, registerRichText } from '@lexical/rich-text';
 import {
   $createRangeSelectionFromDom,
   $getNodeByKey,
@@ -26,15 +30,14 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { $selectionBlockType, $setBlockType, $toggleList, type BlockType } from './blocks.ts';
 import { bindCardText, type Collab, type HistoryState } from './collab.ts';
-import { registerMarkdownShortcuts } from './markdown.ts';
-import { HeadingNode } from './nodes/heading.ts';
-import { $selectedLink, $toggleLink, LinkNode } from './nodes/link.ts';
-import { ListItemNode, ListNode, registerListTransforms } from './nodes/list.ts';
-import { registerRichText } from './richText.ts';
+import { $selectedLink, $setLink } from './links.ts';
+import { registerShortcuts } from './markdown.ts';
+import { registerNormalizeTransforms } from './normalize.ts';
 
 export const THEME: EditorThemeClasses = {
   paragraph: 'rt-p',
   heading: { h1: 'rt-h1', h2: 'rt-h2', h3: 'rt-h3' },
+  quote: 'rt-quote',
   list: { ul: 'rt-ul', ol: 'rt-ol' },
   listitem: 'rt-li',
   link: 'rt-link',
@@ -97,7 +100,7 @@ export function mountCardEditor(o: CardEditorOptions): CardEditor {
 
   const editor = createEditor({
     namespace: `card-${o.card}`,
-    nodes: [HeadingNode, ListNode, ListItemNode, LinkNode],
+    nodes: [HeadingNode, QuoteNode, ListNode, ListItemNode, LinkNode],
     theme: THEME,
     editable: writable,
     onError: (error) => console.error('[editor]', error)
@@ -154,8 +157,9 @@ export function mountCardEditor(o: CardEditorOptions): CardEditor {
 
   const off = mergeRegister(
     registerRichText(editor),
-    registerMarkdownShortcuts(editor),
-    registerListTransforms(editor),
+    registerList(editor),
+    registerShortcuts(editor),
+    registerNormalizeTransforms(editor),
     editor.registerUpdateListener(publish),
     editor.registerEditableListener(syncEditable)
   );
@@ -187,7 +191,7 @@ export function mountCardEditor(o: CardEditorOptions): CardEditor {
         // Only if its nodes still exist: a peer may have deleted them meanwhile.
         if (remembered && $getNodeByKey(remembered.anchor.key) && $getNodeByKey(remembered.focus.key)) $setSelection(remembered);
         remembered = null;
-        $toggleLink(url);
+        $setLink(url);
       });
     },
     undo: () => editor.dispatchCommand(UNDO_COMMAND, undefined),

@@ -8,7 +8,8 @@
  *   written back), after forgetting collab nodes an earlier binding cached; an empty text stays empty: nothing is inserted on open, so two people
  *   opening a new card at once cannot each add a first paragraph;
  * - Yjs → Lexical through `observeDeep` (skipping the binding's own transactions), Lexical → Yjs
- *   through an update listener (skipping 'skip-collab');
+ *   through an update listener (skipping 'skip-collab'); whatever arrives is checked and migrated
+ *   by ./normalize.ts before it is drawn;
  * - carets per card (./cardCursors.ts), drawn into `cursorsContainer` and redrawn when presence
  *   changes or the text reflows;
  * - undo per card and per person: `createUndoManager` tracks only this binding's transactions.
@@ -31,7 +32,7 @@ import {
   BLUR_COMMAND,
   COLLABORATION_TAG,
   COMMAND_PRIORITY_EDITOR,
-  COMMAND_PRIORITY_LOW,
+  COMMAND_PRIORITY_HIGH,
   FOCUS_COMMAND,
   HISTORIC_TAG,
   INSERT_PARAGRAPH_COMMAND,
@@ -44,6 +45,7 @@ import {
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { cardCursorProvider, type CardCursorProvider } from './cardCursors.ts';
+import { $normalizeTree } from './normalize.ts';
 import type { AnyShared, SharedEvent } from '$shared/doc/y-types.ts';
 
 export type HistoryState = { canUndo: boolean; canRedo: boolean };
@@ -103,13 +105,18 @@ export function bindCardText(o: CollabOptions): Collab {
       if (delta.length === 0) return;
       binding.root.applyChildrenYjsDelta(binding, delta);
       binding.root.syncChildrenFromYjs(binding);
+      $normalizeTree();
     },
     { tag: COLLABORATION_TAG, skipTransforms: true, discrete: true }
   );
 
   const onYjs = (events: SharedEvent[], tr: Y.Transaction) => {
     if (tr.origin === binding) return;
-    syncYjsChangesToLexical(binding, provider, events as Parameters<typeof syncYjsChangesToLexical>[2], tr.origin instanceof Y.UndoManager, drawCarets);
+    const fromUndo = tr.origin instanceof Y.UndoManager;
+    syncYjsChangesToLexical(binding, provider, events as Parameters<typeof syncYjsChangesToLexical>[2], fromUndo, drawCarets);
+    // Joins the pending update above (not yet drawn: Lexical commits it in a microtask), so a
+    // peer's value never reaches the DOM unchecked. Tagged like it, so it is not written back.
+    editor.update($normalizeTree, { tag: fromUndo ? HISTORIC_TAG : COLLABORATION_TAG, skipTransforms: true });
   };
   xmlText.observeDeep(onYjs);
 
@@ -145,7 +152,8 @@ export function bindCardText(o: CollabOptions): Collab {
           editor.registerCommand(UNDO_COMMAND, () => (undoManager.undo(), true), COMMAND_PRIORITY_EDITOR),
           editor.registerCommand(REDO_COMMAND, () => (undoManager.redo(), true), COMMAND_PRIORITY_EDITOR),
           // A new paragraph starts a new undo step, as it does in every word processor.
-          editor.registerCommand(INSERT_PARAGRAPH_COMMAND, () => (undoManager.stopCapturing(), false), COMMAND_PRIORITY_LOW),
+          // (Ahead of @lexical/list's handler, which takes Enter in a list and returns true.)
+          editor.registerCommand(INSERT_PARAGRAPH_COMMAND, () => (undoManager.stopCapturing(), false), COMMAND_PRIORITY_HIGH),
           editor.registerCommand(FOCUS_COMMAND, () => (setFocus(true), false), COMMAND_PRIORITY_EDITOR),
           editor.registerCommand(BLUR_COMMAND, () => (setFocus(false), undoManager.stopCapturing(), false), COMMAND_PRIORITY_EDITOR)
         ]
