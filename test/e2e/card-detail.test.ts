@@ -17,6 +17,7 @@ import { epics, sprints } from '../../shared/doc/sprints.ts';
 import { milestones } from '../../shared/doc/timeline.ts';
 import { storeNewRoom } from '../../server/plans.ts';
 import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { blocks, editorOf, panel, waitForText } from '../helpers/card-detail.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const ROOM = 'card-detail-e2e';
@@ -80,13 +81,6 @@ async function openCard(page: Page, title: string): Promise<void> {
   await page.locator('dialog.card-detail [data-editor-root]').waitFor({ timeout: 5_000 });
 }
 
-const panel = (page: Page) => page.locator('dialog.card-detail');
-const editorOf = (page: Page) => page.locator('dialog.card-detail [data-editor-root]');
-const blocks = (page: Page) => editorOf(page).evaluate((el) => [...el.children].map((c) => `${c.tagName.toLowerCase()}:${c.textContent}`));
-
-async function waitForText(page: Page, text: string, timeout = 5_000): Promise<void> {
-  await page.waitForFunction((t) => document.querySelector('dialog.card-detail [data-editor-root]')?.textContent?.includes(t), text, { timeout });
-}
 
 /** Puts the caret at the very end of the description: a click in its last block, then Ctrl+End. */
 async function caretToEnd(page: Page): Promise<void> {

@@ -6,16 +6,17 @@
  * headless, then dumped): lists with `__listType` but no `__tag` or `__start`, items with no
  * `__value`, links with `__url` alone. Real server, two people in real Chromium, and a viewer.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, cardDescription } from '../../shared/doc/cards.ts';
 import { createEditor } from '../../shared/doc/origin.ts';
 import { createPlan } from '../../shared/doc/plan.ts';
 import { storeNewRoom } from '../../server/plans.ts';
-import { ensureClientBuilt, launchBrowser, newContext, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
+import { contextPool, ensureClientBuilt, launchBrowser, screenshot, waitForCardTitle, waitForConnection } from '../helpers/browser.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { buildLegacy } from '../helpers/legacy-description.ts';
+import { blocks, editorOf, panel, waitForText } from '../helpers/card-detail.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const ROOM = 'legacy-description-e2e';
@@ -23,11 +24,10 @@ const CARD = 'Swap the rack PSUs';
 
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const contexts = contextPool(() => browser);
 
 async function openPlan(name: string, role: 'editor' | 'viewer' = 'editor'): Promise<Page> {
-  const context = await newContext(browser, 'light');
-  contexts.push(context);
+  const context = await contexts.open('light');
   const page = await context.newPage();
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (err) => console.error(`[${name}] page error:`, err));
@@ -40,14 +40,7 @@ async function openPlan(name: string, role: 'editor' | 'viewer' = 'editor'): Pro
   return page;
 }
 
-const editorOf = (page: Page) => page.locator('dialog.card-detail [data-editor-root]');
-const panel = (page: Page) => page.locator('dialog.card-detail');
-const blocks = (page: Page) => editorOf(page).evaluate((el) => [...el.children].map((c) => `${c.tagName.toLowerCase()}:${c.textContent}`));
 const numbers = (page: Page) => editorOf(page).evaluate((el) => [...el.querySelectorAll('ol > li')].map((li) => (li as HTMLLIElement).value));
-
-async function waitForText(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((t) => document.querySelector('dialog.card-detail [data-editor-root]')?.textContent?.includes(t), text, { timeout: 5_000 });
-}
 
 /** The caret at the end of the block (or item) whose text is exactly `text`. */
 async function caretAfter(page: Page, selector: string, text: string): Promise<void> {
@@ -69,7 +62,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await contexts.closeAll();
   await browser?.close();
   await server?.stop().catch(() => {});
 });
